@@ -46,10 +46,13 @@ fn serve(source: PathBuf, corrupt: bool, max_requests: usize) -> String {
     format!("http://{addr}/")
 }
 
-fn source() -> Option<PathBuf> {
-    let dir = traces::TraceDir::locate(None).ok()?;
-    // Only a directory with every pinned file can serve them all.
-    FILES.iter().all(|f| dir.root.join(f.local_path).exists()).then_some(dir.root)
+/// The real traces, which the test server serves (the test fails if they are missing).
+fn source() -> PathBuf {
+    let dir = traces::TraceDir::locate(None).unwrap_or_else(|e| panic!("this test needs the editing traces: {e}"));
+    for f in FILES {
+        assert!(dir.root.join(f.local_path).exists(), "{} lacks {}", dir.root.display(), f.local_path);
+    }
+    dir.root
 }
 
 fn tmp(name: &str) -> PathBuf {
@@ -60,10 +63,7 @@ fn tmp(name: &str) -> PathBuf {
 
 #[test]
 fn fetch_downloads_verifies_and_skips_present_files() {
-    let Some(src) = source() else {
-        eprintln!("no complete traces directory to serve; skipping");
-        return;
-    };
+    let src = source();
     let dest = tmp("ok");
     let url = serve(src, false, FILES.len());
     let got = fetch_all(&url, &dest, |_, _, _| {}).unwrap();
@@ -78,7 +78,7 @@ fn fetch_downloads_verifies_and_skips_present_files() {
 
 #[test]
 fn fetch_rejects_corrupted_files_and_keeps_nothing() {
-    let Some(src) = source() else { return };
+    let src = source();
     let dest = tmp("corrupt");
     let url = serve(src, true, 1);
     let err = fetch_all(&url, &dest, |_, _, _| {}).unwrap_err();

@@ -152,24 +152,16 @@ fn locate_reports_where_it_looked() {
 
 /// The real data set, wherever it is found (skips with a message when absent).
 #[test]
-fn every_real_trace_loads_and_replays_to_end_content() {
-    let Ok(dir) = traces::TraceDir::locate(None) else {
-        eprintln!("no traces directory found; skipping");
-        return;
-    };
+fn every_real_trace_loads() {
+    let dir = traces::TraceDir::locate(None).unwrap_or_else(|e| panic!("this test needs the editing traces: {e}"));
     let list = dir.list();
     assert!(list.len() >= 18, "expected the 16 sequential + 2 concurrent traces, found {}", list.len());
     for t in list {
         match t.kind {
             traces::TraceKind::Sequential => {
-                let tr = load_sequential(&t.path, &t.name).unwrap();
-                let mut doc = tr.start_content.clone();
-                for p in tr.patches() {
-                    let start = traces::units::byte_of_char(&doc, p.pos_chars);
-                    let end = start + traces::units::byte_of_char(&doc[start..], p.del_chars);
-                    doc.replace_range(start..end, &p.ins);
-                }
-                assert!(doc == tr.end_content, "{}: String replay differs from endContent", t.name);
+                // Loading validates ranges and the final length; the text itself is checked by
+                // the adapters' tests (the `string` subject replays every trace).
+                load_sequential(&t.path, &t.name).unwrap();
             }
             traces::TraceKind::Concurrent => {
                 load_concurrent(&t.path, &t.name).unwrap();

@@ -1,0 +1,59 @@
+//! diamond-types 1.0.0: `ListCRDT` (an op log plus a branch). Positions are chars.
+
+use diamond_types::list::ListCRDT;
+use diamond_types::AgentId;
+use traces::units::PosUnit;
+use traces::Patch;
+
+use crate::registry::{make, Entry, Kind, SubjectInfo};
+use crate::subject::Subject;
+
+pub struct DiamondTypes {
+    doc: ListCRDT,
+    agent: AgentId,
+}
+
+impl Subject for DiamondTypes {
+    fn new_doc() -> Self {
+        let mut doc = ListCRDT::new();
+        let agent = doc.get_or_create_agent_id("a");
+        DiamondTypes { doc, agent }
+    }
+    fn apply_txn(&mut self, patches: &[Patch]) {
+        // diamond-types has no transactions: every op goes straight into the op log.
+        for p in patches {
+            if p.del_chars > 0 {
+                // Like DT's own benches: the op log records the deleted range, not its text.
+                self.doc.delete_without_content(self.agent, p.pos_chars..p.pos_chars + p.del_chars);
+            }
+            if !p.ins.is_empty() {
+                self.doc.insert(self.agent, p.pos_chars, &p.ins);
+            }
+        }
+    }
+    fn text(&mut self) -> String {
+        self.doc.branch.content().to_string()
+    }
+    fn len_chars(&mut self) -> usize {
+        self.doc.len()
+    }
+    fn save(&mut self) -> Result<Vec<u8>, crate::Unsupported> {
+        Ok(self.doc.oplog.encode(diamond_types::list::encoding::ENCODE_FULL))
+    }
+    fn load(bytes: &[u8]) -> Result<Self, crate::Unsupported> {
+        let mut doc = ListCRDT::load_from(bytes).map_err(|_| crate::Unsupported)?;
+        let agent = doc.get_or_create_agent_id("a");
+        Ok(DiamondTypes { doc, agent })
+    }
+}
+
+pub(crate) fn entry() -> Entry {
+    make::<DiamondTypes>(SubjectInfo {
+        name: "diamond-types",
+        label: "diamond-types",
+        kind: Kind::Library,
+        unit: PosUnit::CodePoint,
+        version: "diamond-types 1.0.0",
+        notes: "ListCRDT; insert + delete_without_content (the op log keeps delete ranges, not deleted text)",
+    })
+}

@@ -1,0 +1,55 @@
+//! loro 1.17: `LoroDoc` with one text container; the plain `insert`/`delete` take Unicode
+//! code-point positions.
+
+use loro::{LoroDoc, LoroText};
+use traces::units::PosUnit;
+use traces::Patch;
+
+use crate::registry::{make, Entry, Kind, SubjectInfo};
+use crate::subject::Subject;
+
+pub struct Loro {
+    doc: LoroDoc,
+    text: LoroText,
+}
+
+impl Subject for Loro {
+    fn new_doc() -> Self {
+        let doc = LoroDoc::new();
+        // The default peer id is random; fix it so runs are deterministic.
+        doc.set_peer_id(1).expect("set_peer_id on a fresh doc");
+        let text = doc.get_text("text");
+        Loro { doc, text }
+    }
+    fn apply_txn(&mut self, patches: &[Patch]) {
+        for p in patches {
+            if p.del_chars > 0 {
+                self.text.delete(p.pos_chars, p.del_chars).expect("loro delete");
+            }
+            if !p.ins.is_empty() {
+                self.text.insert(p.pos_chars, &p.ins).expect("loro insert");
+            }
+        }
+        self.doc.commit();
+    }
+    fn text(&mut self) -> String {
+        self.text.to_string()
+    }
+    fn len_chars(&mut self) -> usize {
+        self.text.len_unicode()
+    }
+    fn save(&mut self) -> Result<Vec<u8>, crate::Unsupported> {
+        self.doc.export(loro::ExportMode::all_updates()).map_err(|_| crate::Unsupported)
+    }
+}
+
+pub(crate) fn entry() -> Entry {
+    make::<Loro>(SubjectInfo {
+        name: "loro",
+        label: "loro",
+        kind: Kind::Library,
+        unit: PosUnit::CodePoint,
+        version: "loro 1.17.1",
+        notes: "LoroText insert/delete (Unicode code points); doc.commit() at each transaction boundary",
+    })
+}

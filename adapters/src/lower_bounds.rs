@@ -1,0 +1,112 @@
+//! No-CRDT lower bounds: what plain text editing costs, with no history and no merge ability.
+//! Every table labels these rows "no CRDT, lower bound".
+
+use jumprope::{JumpRope, JumpRopeBuf};
+use traces::units::PosUnit;
+use traces::Patch;
+
+use crate::registry::{make, Entry, Kind, SubjectInfo};
+use crate::subject::Subject;
+
+/// `String` splicing: O(document) per patch, char positions found by SIMD counting.
+#[derive(Debug, Default)]
+pub struct StringDoc(String);
+
+impl Subject for StringDoc {
+    fn new_doc() -> Self {
+        StringDoc(String::new())
+    }
+    fn apply_txn(&mut self, patches: &[Patch]) {
+        for p in patches {
+            let start = str_indices::chars::to_byte_idx(&self.0, p.pos_chars);
+            let end = start + str_indices::chars::to_byte_idx(&self.0[start..], p.del_chars);
+            self.0.replace_range(start..end, &p.ins);
+        }
+    }
+    fn text(&mut self) -> String {
+        self.0.clone()
+    }
+    fn len_chars(&mut self) -> usize {
+        str_indices::chars::count(&self.0)
+    }
+}
+
+/// jumprope's skip-list rope.
+#[derive(Debug)]
+pub struct RopeDoc(JumpRope);
+
+impl Subject for RopeDoc {
+    fn new_doc() -> Self {
+        RopeDoc(JumpRope::new())
+    }
+    fn apply_txn(&mut self, patches: &[Patch]) {
+        for p in patches {
+            if p.del_chars > 0 {
+                self.0.remove(p.pos_chars..p.pos_chars + p.del_chars);
+            }
+            if !p.ins.is_empty() {
+                self.0.insert(p.pos_chars, &p.ins);
+            }
+        }
+    }
+    fn text(&mut self) -> String {
+        self.0.to_string()
+    }
+    fn len_chars(&mut self) -> usize {
+        self.0.len_chars()
+    }
+}
+
+/// jumprope's buffered rope: merges adjacent edits before they reach the skip list.
+#[derive(Debug)]
+pub struct RopeBufDoc(JumpRopeBuf);
+
+impl Subject for RopeBufDoc {
+    fn new_doc() -> Self {
+        RopeBufDoc(JumpRopeBuf::new())
+    }
+    fn apply_txn(&mut self, patches: &[Patch]) {
+        for p in patches {
+            if p.del_chars > 0 {
+                self.0.remove(p.pos_chars..p.pos_chars + p.del_chars);
+            }
+            if !p.ins.is_empty() {
+                self.0.insert(p.pos_chars, &p.ins);
+            }
+        }
+    }
+    fn text(&mut self) -> String {
+        self.0.to_string()
+    }
+    fn len_chars(&mut self) -> usize {
+        self.0.len_chars()
+    }
+}
+
+pub(crate) fn register(out: &mut Vec<Entry>) {
+    const NOTE: &str = "no CRDT, lower bound: keeps no history and cannot merge";
+    out.push(make::<StringDoc>(SubjectInfo {
+        name: "string",
+        label: "String (no CRDT, lower bound)",
+        kind: Kind::LowerBound,
+        unit: PosUnit::CodePoint,
+        version: "std",
+        notes: NOTE,
+    }));
+    out.push(make::<RopeDoc>(SubjectInfo {
+        name: "rope",
+        label: "jumprope (no CRDT, lower bound)",
+        kind: Kind::LowerBound,
+        unit: PosUnit::CodePoint,
+        version: "jumprope 1.1.2",
+        notes: NOTE,
+    }));
+    out.push(make::<RopeBufDoc>(SubjectInfo {
+        name: "rope-buf",
+        label: "jumprope buffered (no CRDT, lower bound)",
+        kind: Kind::LowerBound,
+        unit: PosUnit::CodePoint,
+        version: "jumprope 1.1.2",
+        notes: "no CRDT, lower bound; JumpRopeBuf merges adjacent edits before applying them",
+    }));
+}

@@ -1,0 +1,88 @@
+use std::time::Instant;
+
+use traces::units::PosUnit;
+use traces::Txn;
+
+use crate::subject::{replay_local, Doc, Subject};
+
+/// The subject speedups are measured against unless `--reference` says otherwise.
+pub const REFERENCE_DEFAULT: &str = "diamond-types";
+
+/// Whether a subject is a CRDT or a no-CRDT lower bound (labelled as such in every table).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A CRDT from another project.
+    Library,
+    /// A step of our own engine.
+    Engine,
+    /// No CRDT: plain text editing, the floor no CRDT can beat.
+    LowerBound,
+}
+
+/// What the tables and the results JSON say about a subject.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct SubjectInfo {
+    /// Stable name used on the command line and in results (`diamond-types`, `engine/s00-…`).
+    pub name: &'static str,
+    /// Human label for tables, e.g. `cola + jumprope (text)`.
+    pub label: &'static str,
+    pub kind: Kind,
+    /// Position unit its API takes; patches are converted to it before timing.
+    pub unit: PosUnit,
+    /// Crate and exact version (from Cargo.lock at build time where possible).
+    pub version: &'static str,
+    /// Settings that affect fairness, printed with the results.
+    pub notes: &'static str,
+}
+
+/// A registered subject: its description and its type-erased entry points.
+#[derive(Clone)]
+pub struct Entry {
+    pub info: SubjectInfo,
+    /// Replays `txns` through [`replay_local`], timing exactly that call. Returns the elapsed
+    /// nanoseconds and the document (dropped by the caller, outside the timed region).
+    pub timed_local: fn(&[Txn]) -> (u64, Box<dyn Doc>),
+}
+
+impl std::fmt::Debug for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Entry").field("info", &self.info).finish()
+    }
+}
+
+fn timed_local<S: Subject + 'static>(txns: &[Txn]) -> (u64, Box<dyn Doc>) {
+    let start = Instant::now();
+    let doc = replay_local::<S>(txns);
+    let ns = start.elapsed().as_nanos() as u64;
+    (ns, Box::new(doc))
+}
+
+/// Builds an entry for subject type `S`.
+pub(crate) fn make<S: Subject + 'static>(info: SubjectInfo) -> Entry {
+    Entry { info, timed_local: timed_local::<S> }
+}
+
+/// Every subject compiled into this build, in table order: our engine, the libraries, then the
+/// lower bounds.
+pub fn registry() -> Vec<Entry> {
+    let mut out = Vec::new();
+    crate::engine_adapter::register(&mut out);
+    #[cfg(feature = "diamond-types")]
+    out.push(crate::diamond_adapter::entry());
+    #[cfg(feature = "cola")]
+    out.push(crate::cola_adapter::entry());
+    #[cfg(feature = "loro")]
+    out.push(crate::loro_adapter::entry());
+    #[cfg(feature = "automerge")]
+    out.push(crate::automerge_adapter::entry());
+    #[cfg(feature = "yrs")]
+    out.push(crate::yrs_adapter::entry());
+    crate::lower_bounds::register(&mut out);
+    out
+}
+
+/// Looks a subject up by name.
+pub fn entry(name: &str) -> Option<Entry> {
+    registry().into_iter().find(|e| e.info.name == name)
+}

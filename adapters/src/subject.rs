@@ -1,0 +1,79 @@
+use traces::{Patch, Txn};
+
+/// A capability this subject does not have (e.g. `fork` on a no-CRDT lower bound).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Unsupported;
+
+/// A text document that can replay an editing trace.
+///
+/// Positions in the patches are in the unit the subject declares in its
+/// [`SubjectInfo::unit`](crate::SubjectInfo::unit) (almost always code points); the harness
+/// converts them before timing starts, in `traces::units`, never inside an adapter.
+///
+/// Every CRDT subject must keep what it needs to merge with a peer (its history / metadata):
+/// that is the work a real editor pays for, and what makes the comparison fair.
+pub trait Subject: Sized {
+    /// A fresh, empty document, editing as one fixed agent (so runs are deterministic).
+    fn new_doc() -> Self;
+
+    /// Applies one transaction: each patch in order (delete `del_chars` at `pos_chars`, then
+    /// insert `ins` there), then ends the transaction (commit, where the library has one).
+    fn apply_txn(&mut self, patches: &[Patch]);
+
+    /// The whole text. Not timed.
+    fn text(&mut self) -> String;
+
+    /// Length in code points. Not timed.
+    fn len_chars(&mut self) -> usize {
+        self.text().chars().count()
+    }
+
+    // Capabilities for the merge, remote and load workloads. Optional: the default says the
+    // subject does not support them, and the harness reports such cells as `unsupported`.
+
+    /// A copy of this document that edits as another agent.
+    fn fork(&mut self, _agent: u32) -> Result<Self, Unsupported> {
+        Err(Unsupported)
+    }
+
+    /// Brings everything `other` has into `self`.
+    fn merge_from(&mut self, _other: &mut Self) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+
+    /// The document in the library's own saved format.
+    fn save(&mut self) -> Result<Vec<u8>, Unsupported> {
+        Err(Unsupported)
+    }
+
+    /// A document decoded from [`Subject::save`]'s output.
+    fn load(_bytes: &[u8]) -> Result<Self, Unsupported> {
+        Err(Unsupported)
+    }
+}
+
+/// A replayed document, type-erased, for verification after timing.
+pub trait Doc {
+    fn text(&mut self) -> String;
+    fn len_chars(&mut self) -> usize;
+}
+
+impl<S: Subject> Doc for S {
+    fn text(&mut self) -> String {
+        Subject::text(self)
+    }
+    fn len_chars(&mut self) -> usize {
+        Subject::len_chars(self)
+    }
+}
+
+/// The local workload: a fresh document, then every txn applied as this agent's own edits.
+/// This is the whole timed region of the `local` workload.
+#[inline(never)]
+pub fn replay_local<S: Subject>(txns: &[Txn]) -> S {
+    let mut doc = S::new_doc();
+    for txn in txns {
+        doc.apply_txn(&txn.patches);
+    }
+    doc
+}

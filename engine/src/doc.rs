@@ -1,0 +1,775 @@
+//! The CRDT algorithm, written once for every step: local edits, YjsMod integration, export,
+//! integration of a peer's ops, merge. A step chooses the [`SeqStore`] underneath.
+//!
+//! # Semantics (diamond-types 1.0's YjsMod; the Fugue paper relates it to FugueMax)
+//!
+//! Every inserted char is an item with an id `(agent, seq)`, a left origin (the visible char
+//! before it when it was typed, or the document start) and a right origin (the item right after
+//! the left origin at that moment, *tombstone or not*, or the document end). Items are never
+//! removed; a delete makes them tombstones.
+//!
+//! A local insert goes right after its left origin, so it lands where it was typed. A remote
+//! insert goes between its origins, but other items may sit there: inserts concurrent with it.
+//! `Doc::yjsmod_index` orders it among them exactly as diamond-types' `integrate`
+//! (`src/list/merge/merge.rs`) does, ties between inserts with the same origins broken by agent
+//! *name*, then seq; so the same history gives the same text here and in diamond-types.
+
+use std::collections::HashMap;
+use std::collections::HashSet;
+use std::ops::Range;
+
+use crate::id::AgentId;
+use crate::id::AgentTable;
+use crate::id::Id;
+use crate::oplog::CharOp;
+use crate::oplog::InternalKind;
+use crate::oplog::InternalOp;
+use crate::oplog::OpLog;
+use crate::ops::IntegrateError;
+use crate::ops::Op;
+use crate::ops::OpBatch;
+use crate::ops::OpId;
+use crate::ops::OpKind;
+use crate::ops::Version;
+use crate::store::ItemRun;
+use crate::store::SeqStore;
+use crate::TextCrdt;
+
+/// A replica of a text document, editing as one agent, over the sequence store `S`.
+#[derive(Clone, Debug)]
+pub struct Doc<S: SeqStore> {
+    agents: AgentTable,
+    /// Who local edits are attributed to.
+    agent: AgentId,
+    store: S,
+    log: OpLog,
+}
+
+impl<S: SeqStore> Doc<S> {
+    /// Number of entries in the op log (coalesced runs of ops): a size measure for reports.
+    pub fn op_log_entry_count(&self) -> usize {
+        self.log.entry_count()
+    }
+
+    fn next_local_id(&self) -> Id {
+        Id {
+            agent: self.agent,
+            seq: self.log.seq_count(self.agent),
+        }
+    }
+
+    fn index_of_id(&self, id: Id) -> usize {
+        match self.store.index_of_id(id) {
+            Some(index) => index,
+            None => unreachable!("item {id:?} is in the op log but not in the store"),
+        }
+    }
+
+    /// Index of the first item after `origin` (the document start for `None`).
+    fn index_after(&self, origin: Option<Id>) -> usize {
+        origin.map_or(0, |id| self.index_of_id(id) + 1)
+    }
+
+    /// Index of `origin` (the document end for `None`).
+    fn index_of_right(&self, origin: Option<Id>) -> usize {
+        origin.map_or(self.store.len_items(), |id| self.index_of_id(id))
+    }
+
+    /// Whether `new` goes before `other` when both have the same origins: by agent name, then
+    /// seq (a replica can meet itself when two branches edit as one agent).
+    fn goes_before(&self, new: Id, other: Id) -> bool {
+        let new_key = (self.agents.name(new.agent), new.seq);
+        let other_key = (self.agents.name(other.agent), other.seq);
+        new_key < other_key
+    }
+
+    /// Where the run `new` goes, scanning from `start` (the index right after its left origin).
+    ///
+    /// Every item between `new`'s origins is concurrent with it: the origins were adjacent
+    /// when `new` was made. For each such item `other`, compare where `other` was inserted:
+    /// - its left origin is before ours: `other` and what follows belong to an enclosing
+    ///   insert; stop here.
+    /// - its left origin is after ours: `other` is inside a sibling's subtree; skip it.
+    /// - same left origin, same right origin: siblings; the smaller (name, seq) goes first.
+    /// - same left origin, different right origin: if `other`'s right origin comes before
+    ///   ours, we may still go before it; remember the first such spot (`scan_start`) and go
+    ///   there unless a later sibling says to continue.
+    ///
+    /// This is diamond-types' `integrate` over item indices instead of tree cursors. A run
+    /// (`other.len > 1`) is skipped whole after its first item: later items have the item
+    /// before them as left origin, which is after `start`, so each would be skipped anyway.
+    fn yjsmod_index(&self, new: &ItemRun, start: usize) -> usize {
+        let len_items = self.store.len_items();
+        let mut index = start;
+        let mut scan_start = start;
+        let mut scanning = false;
+        let mut new_right_index = None;
+        while index < len_items {
+            let other = self.store.run_at(index);
+            if Some(other.id) == new.origin_right {
+                break;
+            }
+            let other_left_index = self.index_after(other.origin_left);
+            if other_left_index < start {
+                break;
+            }
+            if other_left_index == start {
+                if other.origin_right == new.origin_right {
+                    if self.goes_before(new.id, other.id) {
+                        break;
+                    }
+                    scanning = false;
+                } else {
+                    let new_right = *new_right_index
+                        .get_or_insert_with(|| self.index_of_right(new.origin_right));
+                    if self.index_of_right(other.origin_right) < new_right {
+                        if !scanning {
+                            scanning = true;
+                            scan_start = index;
+                        }
+                    } else {
+                        scanning = false;
+                    }
+                }
+            }
+            index += other.len as usize;
+        }
+        if scanning {
+            scan_start
+        } else {
+            index
+        }
+    }
+
+    /// Places the insert run `run` (whose left origin is just before `start`) and stores it.
+    fn integrate_insert(&mut self, run: ItemRun, text: &str, start: usize) -> usize {
+        let index = self.yjsmod_index(&run, start);
+        self.store.insert_run(index, run, text);
+        index
+    }
+
+    /// Applies an op that [`Doc::plan`] accepted (or a local one) to the store and the log.
+    fn apply_op(&mut self, op: &InternalOp<'_>) {
+        match op.kind {
+            InternalKind::Insert {
+                origin_left,
+                origin_right,
+                text,
+            } => {
+                let run = ItemRun {
+                    id: op.id,
+                    len: op.len,
+                    origin_left,
+                    origin_right,
+                };
+                let start = self.index_after(origin_left);
+                self.integrate_insert(run, text, start);
+            }
+            InternalKind::Delete { target } => {
+                for offset in 0..op.len {
+                    let index = self.index_of_id(target.plus(offset));
+                    // A concurrent delete may have got there first: deleting twice is harmless.
+                    self.store.mark_deleted(index);
+                }
+            }
+        }
+        self.log.push(op);
+    }
+
+    /// Translates `batch` into this replica's ids and checks it, without changing anything:
+    /// the ops still to apply (duplicates dropped, partly known ops trimmed) and the agent
+    /// names to intern first.
+    fn plan<'b>(&self, batch: &'b OpBatch) -> Result<Plan<'b>, IntegrateError> {
+        let mut plan = Plan {
+            new_agents: Vec::new(),
+            ops: Vec::new(),
+        };
+        let known_agent_count = self.agents.len();
+        let agent_by_batch_index: Vec<AgentId> = batch
+            .agents
+            .iter()
+            .map(|name| {
+                if let Some(agent) = self.agents.get(name) {
+                    return agent;
+                }
+                let new_index = plan
+                    .new_agents
+                    .iter()
+                    .position(|&new| new == name.as_str())
+                    .unwrap_or_else(|| {
+                        plan.new_agents.push(name);
+                        plan.new_agents.len() - 1
+                    });
+                AgentId((known_agent_count + new_index) as u32)
+            })
+            .collect();
+        let agent_count = known_agent_count + plan.new_agents.len();
+        let mut known = Known {
+            log: &self.log,
+            seq_count_by_agent: (0..agent_count)
+                .map(|index| self.log.seq_count(AgentId(index as u32)))
+                .collect(),
+            planned_by_agent: vec![Vec::new(); agent_count],
+        };
+        for (op_index, op) in batch.ops.iter().enumerate() {
+            let checker = OpChecker {
+                doc_agents: &self.agents,
+                new_agents: &plan.new_agents,
+                op_index,
+            };
+            let op = checker.translate(op, &agent_by_batch_index)?;
+            let Some(new_part) = checker.check(&op, &known, &plan.ops)? else {
+                continue;
+            };
+            known.seq_count_by_agent[new_part.id.agent.index()] = new_part.id.seq + new_part.len;
+            known.planned_by_agent[new_part.id.agent.index()].push(plan.ops.len());
+            plan.ops.push(new_part);
+        }
+        Ok(plan)
+    }
+
+    fn to_op_id(&self, id: Id, batch: &mut BatchBuilder) -> OpId {
+        OpId {
+            agent: batch.agent_index(id.agent, &self.agents),
+            seq: id.seq,
+        }
+    }
+
+    fn export_op(&self, op: &InternalOp<'_>, batch: &mut BatchBuilder) -> Op {
+        let id = self.to_op_id(op.id, batch);
+        let parents = op
+            .parents
+            .iter()
+            .map(|&parent| self.to_op_id(parent, batch))
+            .collect();
+        let kind = match op.kind {
+            InternalKind::Insert {
+                origin_left,
+                origin_right,
+                text,
+            } => OpKind::Insert {
+                origin_left: origin_left.map(|origin| self.to_op_id(origin, batch)),
+                origin_right: origin_right.map(|origin| self.to_op_id(origin, batch)),
+                text: text.to_owned(),
+            },
+            InternalKind::Delete { target } => OpKind::Delete {
+                target: self.to_op_id(target, batch),
+                len_chars: op.len,
+            },
+        };
+        Op { id, parents, kind }
+    }
+
+    fn assert_items_match_log(&self) {
+        // What the log says each item must be, and which items it deletes.
+        let mut expected = HashMap::new();
+        let mut deleted = HashSet::new();
+        for op in self.log.ops() {
+            match op.kind {
+                InternalKind::Insert {
+                    origin_left,
+                    origin_right,
+                    text,
+                } => {
+                    for (offset, ch) in (0u32..).zip(text.chars()) {
+                        let left = if offset == 0 {
+                            origin_left
+                        } else {
+                            Some(op.id.plus(offset - 1))
+                        };
+                        expected.insert(op.id.plus(offset), (left, origin_right, ch));
+                    }
+                }
+                InternalKind::Delete { target } => {
+                    deleted.extend((0..op.len).map(|offset| target.plus(offset)))
+                }
+            }
+        }
+        let items = self.store.dump();
+        assert_eq!(items.len(), self.store.len_items());
+        assert_eq!(
+            items.len(),
+            expected.len(),
+            "the store and the log disagree on the item count"
+        );
+        let mut index_by_id = HashMap::with_capacity(items.len());
+        for (index, item) in items.iter().enumerate() {
+            assert!(
+                index_by_id.insert(item.id, index).is_none(),
+                "item {:?} is stored twice",
+                item.id
+            );
+            let from_log = expected.get(&item.id).copied();
+            assert_eq!(
+                from_log,
+                Some((item.origin_left, item.origin_right, item.ch)),
+                "item {:?}",
+                item.id
+            );
+            assert_eq!(
+                item.deleted,
+                deleted.contains(&item.id),
+                "tombstone of {:?}",
+                item.id
+            );
+        }
+        // YATA's order invariant: every item sits after its left origin, before its right.
+        for (index, item) in items.iter().enumerate() {
+            if let Some(left) = item.origin_left {
+                assert!(
+                    index_by_id[&left] < index,
+                    "item {:?} is not after its left origin",
+                    item.id
+                );
+            }
+            if let Some(right) = item.origin_right {
+                assert!(
+                    index < index_by_id[&right],
+                    "item {:?} is not before its right origin",
+                    item.id
+                );
+            }
+        }
+        let visible: String = items
+            .iter()
+            .filter(|item| !item.deleted)
+            .map(|item| item.ch)
+            .collect();
+        assert_eq!(self.store.len_chars(), visible.chars().count());
+        assert_eq!(self.store.text(), visible);
+    }
+}
+
+impl<S: SeqStore> TextCrdt for Doc<S> {
+    fn new(agent: &str) -> Self {
+        let mut agents = AgentTable::default();
+        let agent = agents.intern(agent);
+        let mut log = OpLog::default();
+        log.ensure_agent(agent);
+        Doc {
+            agents,
+            agent,
+            store: S::default(),
+            log,
+        }
+    }
+
+    fn agent(&self) -> &str {
+        self.agents.name(self.agent)
+    }
+
+    fn set_agent(&mut self, agent: &str) {
+        self.agent = self.agents.intern(agent);
+        self.log.ensure_agent(self.agent);
+    }
+
+    fn insert(&mut self, pos_chars: usize, text: &str) {
+        let len_chars = self.store.len_chars();
+        if pos_chars > len_chars {
+            panic_insert_out_of_range(pos_chars, len_chars);
+        }
+        if text.is_empty() {
+            return;
+        }
+        let len = u32::try_from(text.chars().count()).expect("insert of more than u32::MAX chars");
+        let (origin_left, start) = if pos_chars == 0 {
+            (None, 0)
+        } else {
+            let index = self.store.index_of_char(pos_chars - 1);
+            (Some(self.store.run_at(index).id), index + 1)
+        };
+        // The item right after the left origin, tombstone or not, as diamond-types takes it.
+        let origin_right = (start < self.store.len_items()).then(|| self.store.run_at(start).id);
+        let id = self.next_local_id();
+        let run = ItemRun {
+            id,
+            len,
+            origin_left,
+            origin_right,
+        };
+        // The origins are adjacent, so YjsMod finds no concurrent item to order against; going
+        // through it anyway keeps one code path for local and remote inserts.
+        let index = self.integrate_insert(run, text, start);
+        debug_assert_eq!(index, start, "a local insert must land where it was typed");
+        let kind = InternalKind::Insert {
+            origin_left,
+            origin_right,
+            text,
+        };
+        self.log.push(&InternalOp {
+            id,
+            len,
+            parents: self.log.frontier().to_vec(),
+            kind,
+        });
+        debug_assert_eq!(self.store.len_chars(), len_chars + len as usize);
+    }
+
+    fn delete(&mut self, pos_chars: usize, len_chars: usize) {
+        let doc_len_chars = self.store.len_chars();
+        if pos_chars
+            .checked_add(len_chars)
+            .is_none_or(|end| end > doc_len_chars)
+        {
+            panic_delete_out_of_range(pos_chars, len_chars, doc_len_chars);
+        }
+        // One char op per deleted char, in document order; the log coalesces runs.
+        for _ in 0..len_chars {
+            let index = self.store.index_of_char(pos_chars);
+            let target = self.store.run_at(index).id;
+            let was_visible = self.store.mark_deleted(index);
+            debug_assert!(was_visible);
+            let kind = InternalKind::Delete { target };
+            let op = InternalOp {
+                id: self.next_local_id(),
+                len: 1,
+                parents: self.log.frontier().to_vec(),
+                kind,
+            };
+            self.log.push(&op);
+        }
+        debug_assert_eq!(self.store.len_chars(), doc_len_chars - len_chars);
+    }
+
+    fn len_chars(&self) -> usize {
+        self.store.len_chars()
+    }
+
+    fn text(&self) -> String {
+        self.store.text()
+    }
+
+    fn slice(&self, range_chars: Range<usize>) -> String {
+        let len_chars = self.store.len_chars();
+        if range_chars.start > range_chars.end || range_chars.end > len_chars {
+            panic_slice_out_of_range(range_chars, len_chars);
+        }
+        self.store.slice(range_chars)
+    }
+
+    fn fork(&self, agent: &str) -> Self {
+        let mut fork = self.clone();
+        fork.set_agent(agent);
+        fork
+    }
+
+    fn version(&self) -> Version {
+        let mut version = Version::root();
+        for (index, name) in self.agents.names().iter().enumerate() {
+            version.set_seq_count(name, self.log.seq_count(AgentId(index as u32)));
+        }
+        version
+    }
+
+    fn frontier(&self) -> Vec<(String, u32)> {
+        let mut frontier: Vec<(String, u32)> = self
+            .log
+            .frontier()
+            .iter()
+            .map(|id| (self.agents.name(id.agent).to_owned(), id.seq))
+            .collect();
+        frontier.sort_unstable();
+        frontier
+    }
+
+    fn ops_since(&self, since: &Version) -> OpBatch {
+        let known_by_agent: Vec<u32> = self
+            .agents
+            .names()
+            .iter()
+            .map(|name| since.seq_count(name))
+            .collect();
+        let mut batch = BatchBuilder {
+            batch: OpBatch::default(),
+            index_by_agent: vec![None; self.agents.len()],
+        };
+        for op in self.log.ops() {
+            let known = known_by_agent[op.id.agent.index()];
+            if op.id.seq + op.len <= known {
+                continue;
+            }
+            let new_part = op.suffix(known.saturating_sub(op.id.seq));
+            let exported = self.export_op(&new_part, &mut batch);
+            batch.batch.ops.push(exported);
+        }
+        batch.batch
+    }
+
+    fn integrate(&mut self, ops: &OpBatch) -> Result<(), IntegrateError> {
+        let plan = self.plan(ops)?;
+        for name in &plan.new_agents {
+            let agent = self.agents.intern(name);
+            self.log.ensure_agent(agent);
+        }
+        for op in &plan.ops {
+            self.apply_op(op);
+        }
+        Ok(())
+    }
+
+    fn merge(&mut self, other: &Self) {
+        let missing = other.ops_since(&self.version());
+        if let Err(error) = self.integrate(&missing) {
+            panic!("merge failed: {error}");
+        }
+    }
+
+    fn assert_invariants(&self) {
+        self.agents.assert_invariants();
+        self.store.assert_invariants();
+        self.log.assert_invariants();
+        assert_eq!(self.agents.len(), self.log.agent_count());
+        assert!(self.agent.index() < self.agents.len());
+        self.assert_items_match_log();
+    }
+}
+
+#[track_caller]
+#[cold]
+#[inline(never)]
+fn panic_insert_out_of_range(pos_chars: usize, len_chars: usize) -> ! {
+    panic!("insert position {pos_chars} is out of range for a document of {len_chars} chars")
+}
+
+#[track_caller]
+#[cold]
+#[inline(never)]
+fn panic_delete_out_of_range(pos_chars: usize, len_chars: usize, doc_len_chars: usize) -> ! {
+    panic!(
+        "delete of {len_chars} chars at position {pos_chars} is out of range for a document of \
+         {doc_len_chars} chars"
+    )
+}
+
+#[track_caller]
+#[cold]
+#[inline(never)]
+fn panic_slice_out_of_range(range_chars: Range<usize>, len_chars: usize) -> ! {
+    panic!("slice {range_chars:?} is out of range for a document of {len_chars} chars")
+}
+
+/// What [`Doc::plan`] accepted: agent names to intern (in this order, so that the
+/// provisional [`AgentId`]s the ops use become the real ones) and the ops to apply.
+struct Plan<'b> {
+    new_agents: Vec<&'b str>,
+    ops: Vec<InternalOp<'b>>,
+}
+
+/// The ids known while checking a batch: the document's, plus those of the ops accepted
+/// from the batch so far.
+struct Known<'d> {
+    log: &'d OpLog,
+    /// Per agent (provisional agents included): char ops known so far.
+    seq_count_by_agent: Vec<u32>,
+    /// Per agent: indices of the planned ops, in seq order.
+    planned_by_agent: Vec<Vec<usize>>,
+}
+
+impl Known<'_> {
+    fn contains(&self, id: Id) -> bool {
+        id.seq < self.seq_count_by_agent[id.agent.index()]
+    }
+
+    /// The known char op `id`, from the document's log or from the ops planned before.
+    fn char_op(&self, id: Id, planned: &[InternalOp<'_>]) -> Option<CharOp> {
+        if self.log.contains(id) {
+            return self.log.char_op(id);
+        }
+        let (op, offset) = self.find_planned(id, planned)?;
+        Some(op.char_op(offset))
+    }
+
+    fn is_insert(&self, id: Id, planned: &[InternalOp<'_>]) -> Option<bool> {
+        if self.log.contains(id) {
+            return self.log.is_insert(id);
+        }
+        let (op, _) = self.find_planned(id, planned)?;
+        Some(matches!(op.kind, InternalKind::Insert { .. }))
+    }
+
+    fn find_planned<'p, 'b>(
+        &self,
+        id: Id,
+        planned: &'p [InternalOp<'b>],
+    ) -> Option<(&'p InternalOp<'b>, u32)> {
+        if !self.contains(id) {
+            return None;
+        }
+        let by_seq = &self.planned_by_agent[id.agent.index()];
+        let after = by_seq.partition_point(|&op_index| planned[op_index].id.seq <= id.seq);
+        let op = &planned[by_seq[after.checked_sub(1)?]];
+        Some((op, id.seq - op.id.seq))
+    }
+}
+
+/// Checks one op of a batch against what is known before it.
+struct OpChecker<'c, 'b> {
+    doc_agents: &'c AgentTable,
+    new_agents: &'c [&'b str],
+    op_index: usize,
+}
+
+impl<'b> OpChecker<'_, 'b> {
+    fn malformed(&self, reason: &'static str) -> IntegrateError {
+        IntegrateError::Malformed {
+            op_index: self.op_index,
+            reason,
+        }
+    }
+
+    fn name(&self, agent: AgentId) -> String {
+        let known_agent_count = self.doc_agents.len();
+        if agent.index() < known_agent_count {
+            self.doc_agents.name(agent).to_owned()
+        } else {
+            self.new_agents[agent.index() - known_agent_count].to_owned()
+        }
+    }
+
+    fn not_ready(&self, missing: Id) -> IntegrateError {
+        IntegrateError::NotReady {
+            op_index: self.op_index,
+            missing_agent: self.name(missing.agent),
+            missing_seq: missing.seq,
+        }
+    }
+
+    /// The op in this replica's (or provisional) agent ids.
+    fn translate(
+        &self,
+        op: &'b Op,
+        agent_by_batch_index: &[AgentId],
+    ) -> Result<InternalOp<'b>, IntegrateError> {
+        let id = |op_id: OpId| -> Result<Id, IntegrateError> {
+            let agent = agent_by_batch_index
+                .get(op_id.agent as usize)
+                .ok_or(self.malformed("agent index outside the batch's agent table"))?;
+            Ok(Id {
+                agent: *agent,
+                seq: op_id.seq,
+            })
+        };
+        let (len, kind) = match &op.kind {
+            OpKind::Insert {
+                origin_left,
+                origin_right,
+                text,
+            } => {
+                let len = u32::try_from(text.chars().count())
+                    .map_err(|_| self.malformed("insert longer than u32::MAX chars"))?;
+                let origin_left = origin_left.map(id).transpose()?;
+                let origin_right = origin_right.map(id).transpose()?;
+                (
+                    len,
+                    InternalKind::Insert {
+                        origin_left,
+                        origin_right,
+                        text: text.as_str(),
+                    },
+                )
+            }
+            OpKind::Delete { target, len_chars } => {
+                let target = id(*target)?;
+                if target.seq.checked_add(*len_chars).is_none() {
+                    return Err(self.malformed("delete target range overflows u32 seqs"));
+                }
+                (*len_chars, InternalKind::Delete { target })
+            }
+        };
+        if len == 0 {
+            return Err(self.malformed("empty op"));
+        }
+        if op.id.seq.checked_add(len).is_none() {
+            return Err(self.malformed("op overflows u32 seqs"));
+        }
+        let parents = op
+            .parents
+            .iter()
+            .map(|&parent| id(parent))
+            .collect::<Result<Vec<Id>, _>>()?;
+        Ok(InternalOp {
+            id: id(op.id)?,
+            len,
+            parents,
+            kind,
+        })
+    }
+
+    /// Checks `op` and returns the part of it that is new (`None` if it is all known).
+    fn check(
+        &self,
+        op: &InternalOp<'b>,
+        known: &Known<'_>,
+        planned: &[InternalOp<'b>],
+    ) -> Result<Option<InternalOp<'b>>, IntegrateError> {
+        for &parent in &op.parents {
+            if !known.contains(parent) {
+                return Err(self.not_ready(parent));
+            }
+        }
+        let next_seq = known.seq_count_by_agent[op.id.agent.index()];
+        if op.id.seq > next_seq {
+            return Err(self.not_ready(Id {
+                agent: op.id.agent,
+                seq: next_seq,
+            }));
+        }
+        // A known id must name the same op here as in the batch, or two replicas edited as one
+        // agent and silently ignoring the batch's version would hide a divergence.
+        let known_len = (next_seq - op.id.seq).min(op.len);
+        for offset in 0..known_len {
+            let id = op.id.plus(offset);
+            if known.char_op(id, planned) != Some(op.char_op(offset)) {
+                return Err(IntegrateError::Conflict {
+                    op_index: self.op_index,
+                    agent: self.name(id.agent),
+                    seq: id.seq,
+                });
+            }
+        }
+        if known_len == op.len {
+            return Ok(None);
+        }
+        let new_part = op.suffix(known_len);
+        // The parents are known, so everything in the op's causal past is known: an origin or
+        // target we do not know is not in it.
+        let is_known_insert = |id: Id| known.is_insert(id, planned) == Some(true);
+        match new_part.kind {
+            InternalKind::Insert {
+                origin_left,
+                origin_right,
+                ..
+            } => {
+                if !origin_left.is_none_or(is_known_insert)
+                    || !origin_right.is_none_or(is_known_insert)
+                {
+                    return Err(self.malformed("insert origin is not a known insert"));
+                }
+                if origin_left.is_some() && origin_left == origin_right {
+                    return Err(self.malformed("insert has the same left and right origin"));
+                }
+            }
+            InternalKind::Delete { target } => {
+                if !(0..new_part.len).all(|offset| is_known_insert(target.plus(offset))) {
+                    return Err(self.malformed("delete target is not a known insert"));
+                }
+            }
+        }
+        Ok(Some(new_part))
+    }
+}
+
+/// Builds an [`OpBatch`], adding agent names to its table as ops first mention them.
+struct BatchBuilder {
+    batch: OpBatch,
+    index_by_agent: Vec<Option<u32>>,
+}
+
+impl BatchBuilder {
+    fn agent_index(&mut self, agent: AgentId, agents: &AgentTable) -> u32 {
+        *self.index_by_agent[agent.index()].get_or_insert_with(|| {
+            self.batch.agents.push(agents.name(agent).to_owned());
+            (self.batch.agents.len() - 1) as u32
+        })
+    }
+}

@@ -1,0 +1,427 @@
+//! The op log: every op a replica has applied, in the order it applied them (a causal order).
+//!
+//! The log is what a replica exports to peers and what makes a merge possible; every step
+//! keeps it (DESIGN.md section 4: a subject keeps what it needs to merge). Runs are coalesced
+//! as they are pushed (consecutive typing becomes one entry), so the log stays about as small
+//! as the edit history's runs.
+
+use std::ops::Range;
+
+use crate::id::AgentId;
+use crate::id::Id;
+
+/// An op with this replica's [`AgentId`]s and borrowed text: what the algorithm pushes into
+/// the log and what an export trims and translates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct InternalOp<'a> {
+    pub id: Id,
+    /// Number of char ops, at least 1.
+    pub len: u32,
+    /// Frontier of the version the first char op was made at.
+    pub parents: Vec<Id>,
+    pub kind: InternalKind<'a>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum InternalKind<'a> {
+    Insert {
+        origin_left: Option<Id>,
+        origin_right: Option<Id>,
+        text: &'a str,
+    },
+    Delete {
+        target: Id,
+    },
+}
+
+/// One char op with its per-char parents and origins: the unit in which two descriptions of
+/// the same ids are compared, whatever runs they came in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct CharOp {
+    /// Sorted and without duplicates, so that parent order does not matter.
+    pub parents: Vec<Id>,
+    pub kind: CharKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CharKind {
+    Insert {
+        origin_left: Option<Id>,
+        origin_right: Option<Id>,
+        ch: char,
+    },
+    Delete {
+        target: Id,
+    },
+}
+
+impl<'a> InternalOp<'a> {
+    /// The op without its first `skip` char ops (`skip < len`).
+    pub(crate) fn suffix(&self, skip: u32) -> InternalOp<'a> {
+        debug_assert!(skip < self.len);
+        if skip == 0 {
+            return self.clone();
+        }
+        let before = self.id.plus(skip - 1);
+        let kind = match self.kind {
+            InternalKind::Insert {
+                origin_right, text, ..
+            } => InternalKind::Insert {
+                origin_left: Some(before),
+                origin_right,
+                text: &text[byte_of_char(text, skip as usize)..],
+            },
+            InternalKind::Delete { target } => InternalKind::Delete {
+                target: target.plus(skip),
+            },
+        };
+        InternalOp {
+            id: self.id.plus(skip),
+            len: self.len - skip,
+            parents: vec![before],
+            kind,
+        }
+    }
+
+    /// The char op at `offset` (`offset < len`).
+    pub(crate) fn char_op(&self, offset: u32) -> CharOp {
+        debug_assert!(offset < self.len);
+        let mut parents = if offset == 0 {
+            self.parents.clone()
+        } else {
+            vec![self.id.plus(offset - 1)]
+        };
+        parents.sort_unstable();
+        parents.dedup();
+        let kind = match self.kind {
+            InternalKind::Insert {
+                origin_left,
+                origin_right,
+                text,
+            } => CharKind::Insert {
+                origin_left: if offset == 0 {
+                    origin_left
+                } else {
+                    Some(self.id.plus(offset - 1))
+                },
+                origin_right,
+                ch: text
+                    .chars()
+                    .nth(offset as usize)
+                    .expect("insert text shorter than its op"),
+            },
+            InternalKind::Delete { target } => CharKind::Delete {
+                target: target.plus(offset),
+            },
+        };
+        CharOp { parents, kind }
+    }
+
+    /// Id of the last char op.
+    pub(crate) fn last_id(&self) -> Id {
+        self.id.plus(self.len - 1)
+    }
+}
+
+/// Byte offset of char `pos_chars` in `text` (or `text.len()` at the end).
+pub(crate) fn byte_of_char(text: &str, pos_chars: usize) -> usize {
+    text.char_indices()
+        .nth(pos_chars)
+        .map_or(text.len(), |(byte, _)| byte)
+}
+
+#[derive(Clone, Debug)]
+struct Entry {
+    id: Id,
+    len: u32,
+    parents: Vec<Id>,
+    kind: EntryKind,
+}
+
+#[derive(Clone, Debug)]
+enum EntryKind {
+    /// `text_bytes` indexes `OpLog::inserted_text`.
+    Insert {
+        origin_left: Option<Id>,
+        origin_right: Option<Id>,
+        text_bytes: Range<usize>,
+    },
+    Delete {
+        target: Id,
+    },
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct OpLog {
+    entries: Vec<Entry>,
+    /// Text of all insert entries, in log order; one allocation instead of one per entry.
+    inserted_text: String,
+    /// For each agent, its entries' indices in seq order: finds an id's op in O(log n).
+    entries_by_agent: Vec<Vec<u32>>,
+    /// For each agent, how many of its char ops the log holds: the version vector.
+    seq_count_by_agent: Vec<u32>,
+    /// The ops that no other op in the log depends on: the parents of the next local op.
+    frontier: Vec<Id>,
+}
+
+impl OpLog {
+    /// Makes room for agents up to `agent`; agents are interned before their first op.
+    pub(crate) fn ensure_agent(&mut self, agent: AgentId) {
+        let count = agent.index() + 1;
+        if self.seq_count_by_agent.len() < count {
+            self.seq_count_by_agent.resize(count, 0);
+            self.entries_by_agent.resize(count, Vec::new());
+        }
+    }
+
+    pub(crate) fn agent_count(&self) -> usize {
+        self.seq_count_by_agent.len()
+    }
+
+    /// How many char ops of `agent` the log holds, which is also the next seq of `agent`.
+    pub(crate) fn seq_count(&self, agent: AgentId) -> u32 {
+        self.seq_count_by_agent
+            .get(agent.index())
+            .copied()
+            .unwrap_or(0)
+    }
+
+    pub(crate) fn contains(&self, id: Id) -> bool {
+        id.seq < self.seq_count(id.agent)
+    }
+
+    pub(crate) fn frontier(&self) -> &[Id] {
+        &self.frontier
+    }
+
+    pub(crate) fn entry_count(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Appends `op`, extending the last entry when `op` continues it.
+    pub(crate) fn push(&mut self, op: &InternalOp<'_>) {
+        assert_eq!(
+            op.id.seq,
+            self.seq_count(op.id.agent),
+            "op pushed out of its agent's order"
+        );
+        debug_assert!(op.len > 0);
+        let new_seq_count = op.id.seq.checked_add(op.len).expect("seq overflow");
+        if !self.try_extend_last(op) {
+            let kind = match op.kind {
+                InternalKind::Insert {
+                    origin_left,
+                    origin_right,
+                    text,
+                } => {
+                    let start = self.inserted_text.len();
+                    self.inserted_text.push_str(text);
+                    EntryKind::Insert {
+                        origin_left,
+                        origin_right,
+                        text_bytes: start..self.inserted_text.len(),
+                    }
+                }
+                InternalKind::Delete { target } => EntryKind::Delete { target },
+            };
+            let entry_index =
+                u32::try_from(self.entries.len()).expect("more than u32::MAX log entries");
+            self.entries_by_agent[op.id.agent.index()].push(entry_index);
+            self.entries.push(Entry {
+                id: op.id,
+                len: op.len,
+                parents: op.parents.clone(),
+                kind,
+            });
+        }
+        self.seq_count_by_agent[op.id.agent.index()] = new_seq_count;
+        // The new op depends on its parents and on its agent's earlier ops, so none of those is
+        // on the frontier any more.
+        self.frontier
+            .retain(|id| id.agent != op.id.agent && !op.parents.contains(id));
+        self.frontier.push(op.last_id());
+    }
+
+    /// Extends the last entry with `op` if `op` is exactly what the entry's next char op
+    /// would have been (same agent, next seq, parent = the entry's last char op, continuing
+    /// the insert or the delete run).
+    fn try_extend_last(&mut self, op: &InternalOp<'_>) -> bool {
+        let Some(last) = self.entries.last_mut() else {
+            return false;
+        };
+        let last_id = last.id.plus(last.len - 1);
+        if last.id.agent != op.id.agent || op.id.seq != last_id.seq + 1 || op.parents != [last_id] {
+            return false;
+        }
+        match (&mut last.kind, op.kind) {
+            (
+                EntryKind::Insert {
+                    origin_right,
+                    text_bytes,
+                    ..
+                },
+                InternalKind::Insert {
+                    origin_left: new_left,
+                    origin_right: new_right,
+                    text,
+                },
+            ) if new_left == Some(last_id) && new_right == *origin_right => {
+                debug_assert_eq!(text_bytes.end, self.inserted_text.len());
+                self.inserted_text.push_str(text);
+                text_bytes.end = self.inserted_text.len();
+            }
+            (EntryKind::Delete { target }, InternalKind::Delete { target: new_target })
+                if new_target == target.plus(last.len) => {}
+            _ => return false,
+        }
+        last.len += op.len;
+        true
+    }
+
+    /// Entry index and offset of the char op `id`.
+    fn find(&self, id: Id) -> Option<(usize, u32)> {
+        if !self.contains(id) {
+            return None;
+        }
+        let by_seq = &self.entries_by_agent[id.agent.index()];
+        let after = by_seq
+            .partition_point(|&entry_index| self.entries[entry_index as usize].id.seq <= id.seq);
+        let entry_index = by_seq[after - 1] as usize;
+        let entry = &self.entries[entry_index];
+        debug_assert!(id.seq < entry.id.seq + entry.len);
+        Some((entry_index, id.seq - entry.id.seq))
+    }
+
+    fn entry_op(&self, entry: &Entry) -> InternalOp<'_> {
+        let kind = match &entry.kind {
+            EntryKind::Insert {
+                origin_left,
+                origin_right,
+                text_bytes,
+            } => InternalKind::Insert {
+                origin_left: *origin_left,
+                origin_right: *origin_right,
+                text: &self.inserted_text[text_bytes.clone()],
+            },
+            EntryKind::Delete { target } => InternalKind::Delete { target: *target },
+        };
+        InternalOp {
+            id: entry.id,
+            len: entry.len,
+            parents: entry.parents.clone(),
+            kind,
+        }
+    }
+
+    /// The ops in log order (a causal order).
+    pub(crate) fn ops(&self) -> impl Iterator<Item = InternalOp<'_>> + '_ {
+        self.entries.iter().map(|entry| self.entry_op(entry))
+    }
+
+    /// The char op with id `id`, if the log has it.
+    pub(crate) fn char_op(&self, id: Id) -> Option<CharOp> {
+        let (entry_index, offset) = self.find(id)?;
+        Some(self.entry_op(&self.entries[entry_index]).char_op(offset))
+    }
+
+    /// `Some(true)` if `id` is an insert char op, `Some(false)` if a delete, `None` if unknown.
+    pub(crate) fn is_insert(&self, id: Id) -> Option<bool> {
+        let (entry_index, _) = self.find(id)?;
+        Some(matches!(
+            self.entries[entry_index].kind,
+            EntryKind::Insert { .. }
+        ))
+    }
+
+    pub(crate) fn assert_invariants(&self) {
+        let agent_count = self.seq_count_by_agent.len();
+        assert_eq!(self.entries_by_agent.len(), agent_count);
+        // Each agent's entries tile its seqs 0..seq_count without gaps or overlaps.
+        for (agent_index, by_seq) in self.entries_by_agent.iter().enumerate() {
+            let mut next_seq = 0;
+            for &entry_index in by_seq {
+                let entry = &self.entries[entry_index as usize];
+                assert_eq!(entry.id.agent.index(), agent_index);
+                assert_eq!(
+                    entry.id.seq, next_seq,
+                    "agent {agent_index}'s entries are not contiguous"
+                );
+                next_seq = entry.id.seq + entry.len;
+            }
+            assert_eq!(next_seq, self.seq_count_by_agent[agent_index]);
+        }
+        let indexed: usize = self.entries_by_agent.iter().map(Vec::len).sum();
+        assert_eq!(indexed, self.entries.len());
+        // Insert texts tile `inserted_text` in log order.
+        let mut text_end = 0;
+        for (entry_index, entry) in self.entries.iter().enumerate() {
+            assert!(entry.len > 0);
+            assert!(entry.id.agent.index() < agent_count);
+            if let EntryKind::Insert { text_bytes, .. } = &entry.kind {
+                assert_eq!(text_bytes.start, text_end);
+                text_end = text_bytes.end;
+                let text = &self.inserted_text[text_bytes.clone()];
+                assert_eq!(text.chars().count(), entry.len as usize);
+            }
+            self.assert_entry_depends_on_earlier(entry_index, entry);
+        }
+        assert_eq!(text_end, self.inserted_text.len());
+        self.assert_frontier();
+    }
+
+    /// Parents, origins and delete targets name char ops logged before the entry, and origins
+    /// and targets are inserts: the log is in a causal order.
+    fn assert_entry_depends_on_earlier(&self, entry_index: usize, entry: &Entry) {
+        let earlier = |id: Id| matches!(self.find(id), Some((found, _)) if found < entry_index);
+        let earlier_insert = |id: Id| earlier(id) && self.is_insert(id) == Some(true);
+        for &parent in &entry.parents {
+            assert!(
+                earlier(parent),
+                "entry {entry_index} has parent {parent:?} not logged before it"
+            );
+        }
+        match entry.kind {
+            EntryKind::Insert {
+                origin_left,
+                origin_right,
+                ..
+            } => {
+                for origin in [origin_left, origin_right].into_iter().flatten() {
+                    assert!(
+                        earlier_insert(origin),
+                        "entry {entry_index}: bad origin {origin:?}"
+                    );
+                }
+            }
+            EntryKind::Delete { target } => {
+                for offset in 0..entry.len {
+                    let id = target.plus(offset);
+                    assert!(
+                        earlier_insert(id),
+                        "entry {entry_index}: bad delete target {id:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// The frontier is exactly the agents' last char ops that no entry names as a parent.
+    fn assert_frontier(&self) {
+        let mut expected: Vec<Id> = (0..self.seq_count_by_agent.len())
+            .filter(|&agent_index| self.seq_count_by_agent[agent_index] > 0)
+            .map(|agent_index| Id {
+                agent: AgentId(agent_index as u32),
+                seq: self.seq_count_by_agent[agent_index] - 1,
+            })
+            .filter(|last| {
+                self.entries
+                    .iter()
+                    .all(|entry| !entry.parents.contains(last))
+            })
+            .collect();
+        let mut actual = self.frontier.clone();
+        expected.sort_unstable();
+        actual.sort_unstable();
+        assert_eq!(actual, expected, "frontier is stale");
+    }
+}

@@ -1,0 +1,152 @@
+//! Command-line interface.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::measure::Granularity;
+
+/// crdt-bench: a research and benchmark harness for text CRDTs.
+///
+/// Replays the standard editing traces through text CRDT libraries (diamond-types, cola, loro,
+/// automerge, yrs), our own engine and no-CRDT lower bounds (String, a rope); verifies every
+/// result against the trace's endContent before its time counts; times subjects with samples
+/// interleaved round-robin so machine drift hits all alike; writes tables and results JSON.
+///
+/// Exit status: 0 success, 1 some cell failed verification or panicked, 2 bad usage or input.
+#[derive(Parser, Debug)]
+#[command(name = "crdt-bench", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// The main job: time every subject on the standard traces and print the comparison table.
+    ///
+    /// Examples:
+    ///   crdt-bench compare --quick
+    ///   crdt-bench compare --subjects diamond-types,cola,rope --traces rustcode --json out.json
+    ///   crdt-bench compare --reference rope --granularity whole-trace
+    #[command(verbatim_doc_comment)]
+    Compare(CompareArgs),
+    /// Replay every selected subject once on every selected trace and verify it; no timing.
+    Verify(SelectArgs),
+    /// List the traces found, with their statistics; `traces fetch` downloads them.
+    Traces(TracesArgs),
+    /// List the subjects compiled into this binary, with their position unit and notes.
+    Subjects,
+    /// Re-render the tables of a saved results file (from `compare --json`) without running anything.
+    Tables {
+        /// A results file (schema crdt-bench/results/v1).
+        results: PathBuf,
+        /// Also write the markdown tables to this file.
+        #[arg(long, value_name = "FILE")]
+        markdown: Option<PathBuf>,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct SelectArgs {
+    /// Traces to use, comma-separated, by file stem (`rustcode`, `ascii_only/rustcode`).
+    /// Default: the four standard traces sveltecomponent,rustcode,seph-blog1,automerge-paper.
+    #[arg(long, value_name = "NAME,...")]
+    pub traces: Option<String>,
+    /// Subjects, comma-separated (see `crdt-bench subjects`), or `all`.
+    /// Default: every library, every lower bound, and `engine` (the best engine step).
+    #[arg(long, value_name = "NAME,...")]
+    pub subjects: Option<String>,
+    /// Directory of traces (with sequential/ and concurrent/). Default: $CRDT_BENCH_TRACES,
+    /// then traces/data/ in the repo, then ../shared/traces/ beside the repo.
+    #[arg(long, value_name = "DIR")]
+    pub traces_dir: Option<PathBuf>,
+    /// What to time. Only `local` exists so far: replaying a sequential trace as one agent's
+    /// local edits.
+    #[arg(long, default_value = "local", value_name = "WORKLOAD")]
+    pub workload: String,
+    /// Transaction granularity: `per-txn` (one transaction/commit per trace txn, what a live
+    /// editor must do) or `whole-trace` (one for the whole trace; reproduces some published
+    /// tables, and is labelled as such).
+    #[arg(long, value_enum, default_value_t = Granularity::PerTxn)]
+    pub granularity: Granularity,
+}
+
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    #[command(flatten)]
+    pub select: SelectArgs,
+    /// Fewer samples (budget 0.3 s per cell, 3 rounds, at least 3 samples): the whole default
+    /// table in about 3 minutes on a 2-core machine. Ratios stay meaningful, intervals widen.
+    #[arg(long)]
+    pub quick: bool,
+    /// Subject that speedups are measured against.
+    #[arg(long, default_value = adapters::REFERENCE_DEFAULT, value_name = "NAME")]
+    pub reference: String,
+    /// Timed time to aim for per (subject, trace) cell, in seconds [default: 2, or 0.3 with --quick].
+    #[arg(long, value_name = "SECONDS")]
+    pub budget: Option<f64>,
+    /// Interleaving rounds [default: 10, or 3 with --quick].
+    #[arg(long, value_name = "N")]
+    pub rounds: Option<usize>,
+    /// Minimum samples per cell [default: 5, or 3 with --quick].
+    #[arg(long, value_name = "N")]
+    pub min_samples: Option<usize>,
+    /// Also write the results JSON (schema crdt-bench/results/v1) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Directory for compare.md and compare.json. Default: reports/ in the repo.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct TracesArgs {
+    #[command(subcommand)]
+    pub action: Option<TracesAction>,
+    /// Directory of traces (see `compare --help`).
+    #[arg(long, value_name = "DIR", global = true)]
+    pub traces_dir: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TracesAction {
+    /// List the traces found with their statistics (the default).
+    List,
+    /// Download the editing traces at the pinned commit into traces/data/ (or --dest),
+    /// checking each file against the SHA-256 sums compiled into this binary.
+    Fetch {
+        /// Base URL to download from [default: $CRDT_BENCH_TRACES_URL, else upstream at the pinned commit].
+        #[arg(long, value_name = "URL")]
+        from: Option<String>,
+        /// Where to put them [default: traces/data/ in the repo].
+        #[arg(long, value_name = "DIR")]
+        dest: Option<PathBuf>,
+    },
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Compare(args) => crate::compare::compare(args),
+        Command::Verify(args) => crate::compare::verify(args),
+        Command::Traces(args) => crate::compare::traces_cmd(args),
+        Command::Tables { results, markdown } => {
+            let r = crate::results::Results::read(&results)?;
+            println!("{}", r.terminal_table());
+            println!("{}", r.footer());
+            if let Some(path) = markdown {
+                crate::report::write_atomic(&path, r.markdown().as_bytes())?;
+            }
+            Ok(crate::EXIT_OK)
+        }
+        Command::Subjects => {
+            for e in adapters::registry() {
+                println!("{:<28} {:<40} positions: {:<18} {}", e.info.name, e.info.version, e.info.unit.name(), e.info.notes);
+            }
+            Ok(crate::EXIT_OK)
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! The `compare`, `verify` and `traces` commands.
+
+use std::io::IsTerminal;
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use traces::{TraceDir, TraceKind};
+
+use crate::cli::{CompareArgs, SelectArgs, TracesAction, TracesArgs};
+use crate::machine::{build_profile, GitInfo, Machine, RUSTC_VERSION};
+use crate::measure::{self, Progress, SamplingPlan, Status};
+use crate::results::{self, Cell, Results, Settings, SubjectRecord, TraceRecord};
+use crate::stats::Summary;
+use crate::{select, EXIT_CELL_FAILED, EXIT_OK};
+
+/// Finds traces; when none are found and none were asked for explicitly, fetches them (on a
+/// machine with internet) so that the README's one command works on a fresh clone.
+fn locate_or_fetch(flag: Option<&std::path::Path>) -> anyhow::Result<TraceDir> {
+    match TraceDir::locate(flag) {
+        Ok(dir) => Ok(dir),
+        Err(not_found) if flag.is_some() || std::env::var_os(traces::ENV_TRACES_DIR).is_some() => {
+            Err(anyhow::anyhow!("{not_found}"))
+        }
+        Err(not_found) => {
+            eprintln!("No editing traces found locally; downloading them into {} ...", traces::default_data_dir().display());
+            match fetch(None, None) {
+                Ok(()) => TraceDir::locate(None).map_err(|e| anyhow::anyhow!("{e}")),
+                Err(e) => bail!("{not_found}\nDownloading them failed too: {e:#}"),
+            }
+        }
+    }
+}
+
+fn fetch(from: Option<String>, dest: Option<std::path::PathBuf>) -> anyhow::Result<()> {
+    let base = from.unwrap_or_else(traces::fetch::base_url_from_env);
+    let dest = dest.unwrap_or_else(traces::default_data_dir);
+    let files = traces::fetch::fetch_all(&base, &dest, |f, i, n| {
+        eprintln!("  [{}/{n}] {}", i + 1, f.local_path);
+    })?;
+    let downloaded = files.iter().filter(|(_, o)| *o == traces::fetch::FetchOutcome::Downloaded).count();
+    eprintln!(
+        "{} files in {} ({downloaded} downloaded, {} already present), all SHA-256 verified (editing-traces @ {}).",
+        files.len(),
+        dest.display(),
+        files.len() - downloaded,
+        traces::fetch::PINNED_COMMIT
+    );
+    Ok(())
+}
+
+pub fn traces_cmd(args: TracesArgs) -> anyhow::Result<u8> {
+    match args.action.unwrap_or(TracesAction::List) {
+        TracesAction::Fetch { from, dest } => {
+            fetch(from, dest)?;
+            Ok(EXIT_OK)
+        }
+        TracesAction::List => {
+            let dir = TraceDir::locate(args.traces_dir.as_deref()).map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("Traces in {} ({:?})\n", dir.root.display(), dir.located);
+            println!(
+                "{:<34} {:>10} {:>8} {:>8} {:>10} {:>10} {:>9} {:>9} {:>9} {:>8}",
+                "trace", "kind", "txns", "patches", "inserted", "deleted", "end len", "peak len", "non-ASCII", "1-char"
+            );
+            for t in dir.list() {
+                let stats = match t.kind {
+                    TraceKind::Sequential => traces::load_sequential(&t.path, &t.name).map(|x| x.stats()),
+                    TraceKind::Concurrent => traces::load_concurrent(&t.path, &t.name).map(|x| x.stats()),
+                }?;
+                println!(
+                    "{:<34} {:>10} {:>8} {:>8} {:>10} {:>10} {:>9} {:>9} {:>8.3}% {:>7.1}%",
+                    t.name,
+                    format!("{:?}", t.kind).to_lowercase(),
+                    stats.txns,
+                    stats.patches,
+                    stats.inserted_chars,
+                    stats.deleted_chars,
+                    stats.end_len_chars,
+                    stats.peak_len_chars.map(|p| p.to_string()).unwrap_or_else(|| "-".into()),
+                    stats.non_ascii_share * 100.0,
+                    stats.single_char_share * 100.0
+                );
+            }
+            println!("\nLengths in Unicode code points. non-ASCII: share of inserted chars; 1-char: share of patches that type or delete one char.");
+            Ok(EXIT_OK)
+        }
+    }
+}
+
+fn check_workload(args: &SelectArgs) -> anyhow::Result<()> {
+    if args.workload != "local" {
+        bail!(
+            "workload \"{}\" is not implemented yet; available: local (replaying a sequential trace as one agent's local edits)",
+            args.workload
+        );
+    }
+    Ok(())
+}
+
+struct Bar(Option<ProgressBar>);
+
+impl Progress for Bar {
+    fn planned(&mut self, runs: u64) {
+        if let Some(b) = &self.0 {
+            b.inc_length(runs);
+        }
+    }
+    fn ran(&mut self, what: &str) {
+        if let Some(b) = &self.0 {
+            b.set_message(what.to_owned());
+            b.inc(1);
+        }
+    }
+}
+
+pub fn compare(args: CompareArgs) -> anyhow::Result<u8> {
+    let sel = &args.select;
+    check_workload(sel)?;
+    let registry = adapters::registry();
+    let entries = select::subjects(sel.subjects.as_deref(), &registry)?;
+    if adapters::entry(&args.reference).is_none() {
+        bail!("unknown --reference \"{}\"; see `crdt-bench subjects`", args.reference);
+    }
+    if !entries.iter().any(|e| e.info.name == args.reference) {
+        eprintln!("note: the reference {} is not among --subjects, so no speedups are shown", args.reference);
+    }
+    let dir = locate_or_fetch(sel.traces_dir.as_deref())?;
+    let trace_refs = select::traces(sel.traces.as_deref(), &dir, TraceKind::Sequential)?;
+
+    let plan = SamplingPlan {
+        budget_ns_per_cell: (args.budget.unwrap_or(if args.quick { 0.3 } else { 2.0 }) * 1e9) as u64,
+        rounds: args.rounds.unwrap_or(if args.quick { 3 } else { 10 }).max(1),
+        min_samples: args.min_samples.unwrap_or(if args.quick { 3 } else { 5 }).max(1),
+        max_samples: 10_000,
+    };
+    if plan.budget_ns_per_cell == 0 {
+        bail!("--budget must be positive");
+    }
+
+    let started = Instant::now();
+    let bar = if args.no_progress || !std::io::stderr().is_terminal() {
+        None
+    } else {
+        let b = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+        b.set_style(
+            ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} runs  {wide_msg}")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        Some(b)
+    };
+    let mut progress = Bar(bar);
+    measure::install_quiet_panic_hook();
+
+    let mut cells = Vec::new();
+    let mut trace_records = Vec::new();
+    for tr in &trace_refs {
+        let trace = traces::load_sequential(&tr.path, &tr.name)?;
+        let stats = trace.stats();
+        if progress.0.is_none() {
+            eprintln!("{}: {} subjects ...", tr.name, entries.len());
+        }
+        let runs = measure::run_trace(&trace, &entries, sel.granularity, &plan, &mut progress);
+        let ref_median = runs
+            .iter()
+            .find(|c| c.subject == args.reference && c.status == Status::Ok)
+            .and_then(|c| Summary::of(&c.samples_ns))
+            .map(|s| s.median_ns);
+        for run in runs {
+            let summary = if run.status == Status::Ok { Summary::of(&run.samples_ns) } else { None };
+            cells.push(Cell {
+                subject: run.subject,
+                trace: tr.name.clone(),
+                workload: sel.workload.clone(),
+                status: run.status,
+                message: run.message,
+                patches: stats.patches,
+                samples_ns: run.samples_ns,
+                median_ns: summary.as_ref().map(|s| s.median_ns),
+                min_ns: summary.as_ref().map(|s| s.min_ns),
+                q1_ns: summary.as_ref().map(|s| s.q1_ns),
+                q3_ns: summary.as_ref().map(|s| s.q3_ns),
+                ns_per_patch_median: summary.as_ref().map(|s| s.median_ns / stats.patches as f64),
+                speedup_vs_reference: match (&summary, ref_median) {
+                    (Some(s), Some(r)) => Some(r / s.median_ns),
+                    _ => None,
+                },
+            });
+        }
+        trace_records.push(TraceRecord {
+            name: tr.name.clone(),
+            txns: stats.txns,
+            patches: stats.patches,
+            end_len_chars: stats.end_len_chars,
+            peak_len_chars: stats.peak_len_chars,
+            non_ascii_share: stats.non_ascii_share,
+            single_char_share: stats.single_char_share,
+        });
+    }
+    if let Some(b) = &progress.0 {
+        b.finish_and_clear();
+    }
+
+    let results = Results {
+        schema: results::SCHEMA.into(),
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        created: results::now_rfc3339(),
+        command: std::env::args().collect(),
+        machine: Machine::detect(),
+        rustc: RUSTC_VERSION.into(),
+        build_profile: build_profile().into(),
+        git: GitInfo::detect(),
+        settings: Settings {
+            workload: sel.workload.clone(),
+            granularity: sel.granularity,
+            reference: args.reference.clone(),
+            quick: args.quick,
+            sampling: plan,
+            first_run_counts_ns: measure::FIRST_RUN_COUNTS_NS,
+            traces_dir: dir.root.display().to_string(),
+            position_unit: "Unicode code points (converted before timing for subjects that count otherwise)".into(),
+            verification: "every sample's final text compared with endContent, outside the timed region".into(),
+        },
+        subjects: entries.iter().map(|e| SubjectRecord::from(&e.info)).collect(),
+        traces: trace_records,
+        cells,
+    };
+
+    println!("{}", results.terminal_table());
+    println!("{}", results.footer());
+    let out_dir = args.out.clone().unwrap_or_else(|| traces::repo_root().join("reports"));
+    let md = out_dir.join("compare.md");
+    crate::report::write_atomic(&md, results.markdown().as_bytes()).context("writing the markdown table")?;
+    let json = out_dir.join("compare.json");
+    results.write(&json)?;
+    if let Some(path) = &args.json {
+        results.write(path)?;
+    }
+    eprintln!(
+        "\nWrote {} and {}{} in {:.0} s.",
+        md.display(),
+        json.display(),
+        args.json.as_ref().map(|p| format!(" and {}", p.display())).unwrap_or_default(),
+        started.elapsed().as_secs_f64()
+    );
+    let bad = results.cells.iter().filter(|c| matches!(c.status, Status::Failed | Status::Panicked)).count();
+    if bad > 0 {
+        eprintln!("{bad} cell(s) failed verification or panicked: see the table.");
+        return Ok(EXIT_CELL_FAILED);
+    }
+    Ok(EXIT_OK)
+}
+
+pub fn verify(sel: SelectArgs) -> anyhow::Result<u8> {
+    check_workload(&sel)?;
+    let registry = adapters::registry();
+    let entries = select::subjects(sel.subjects.as_deref(), &registry)?;
+    let dir = locate_or_fetch(sel.traces_dir.as_deref())?;
+    let trace_refs = select::traces(sel.traces.as_deref(), &dir, TraceKind::Sequential)?;
+    measure::install_quiet_panic_hook();
+    let mut bad = 0;
+    for tr in &trace_refs {
+        let trace = traces::load_sequential(&tr.path, &tr.name)?;
+        for e in &entries {
+            let txns = measure::prepare_txns(&trace, e.info.unit, sel.granularity);
+            match measure::run_verified(e, &txns, &trace.end_content) {
+                Ok(ns) => println!("ok        {:<28} {:<34} {}", e.info.name, tr.name, crate::report::fmt_time(ns as f64)),
+                Err((status, msg)) => {
+                    bad += 1;
+                    println!("{:<9} {:<28} {:<34} {msg}", format!("{status:?}").to_lowercase(), e.info.name, tr.name);
+                }
+            }
+        }
+    }
+    Ok(if bad > 0 { EXIT_CELL_FAILED } else { EXIT_OK })
+}

@@ -1,0 +1,221 @@
+//! Interleaved, verified timing of subjects on a trace.
+//!
+//! For one trace:
+//! 1. **Verify and warm up.** Each subject replays the trace once; its text must equal
+//!    `endContent` or the cell is `failed` (`panicked` if it panicked) and leaves the run.
+//! 2. **Plan.** From that first time, each subject gets a number of samples that fits the
+//!    per-cell budget: at least `min_samples`, at most `max_samples`.
+//! 3. **Sample, interleaved.** `rounds` rounds; in each, every subject runs its share of
+//!    samples, in an order rotated every round, so that drift of the machine (these machines
+//!    switch between speed regimes) hits every subject alike. **Every sample is verified**
+//!    against `endContent` before its time is kept.
+//!
+//! A first run that takes at least [`FIRST_RUN_COUNTS_NS`] counts as a sample: warm-up effects
+//! are negligible at that length and it saves the slowest libraries one multi-second run.
+
+use std::cell::RefCell;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use adapters::{Entry, PosUnit, Txn};
+use traces::units::txns_in_unit;
+use traces::SequentialTrace;
+
+/// See the module doc.
+pub const FIRST_RUN_COUNTS_NS: u64 = 1_000_000_000;
+
+/// How trace txns map to library transactions. Printed with every result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Granularity {
+    /// One transaction / commit per trace txn: what a live editor syncing each edit must do.
+    PerTxn,
+    /// One transaction for the whole trace, as some published tables did. Labelled as such.
+    WholeTrace,
+}
+
+impl Granularity {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Granularity::PerTxn => "one transaction per trace txn",
+            Granularity::WholeTrace => "one transaction for the whole trace (NOT how a live editor syncs)",
+        }
+    }
+}
+
+/// Sampling settings.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct SamplingPlan {
+    /// Target total timed time per (subject, trace) cell.
+    pub budget_ns_per_cell: u64,
+    pub rounds: usize,
+    pub min_samples: usize,
+    pub max_samples: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Ok,
+    Failed,
+    Panicked,
+    Unsupported,
+}
+
+/// One (subject, trace) cell: its samples or why it has none.
+#[derive(Clone, Debug)]
+pub struct CellRun {
+    pub subject: String,
+    pub status: Status,
+    pub samples_ns: Vec<u64>,
+    pub message: Option<String>,
+}
+
+thread_local! {
+    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Replaces the panic hook with one that records the message instead of printing it (a
+/// panicking subject is reported in its cell, and must not scribble over the progress bar).
+pub fn install_quiet_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        LAST_PANIC.with(|p| *p.borrow_mut() = Some(info.to_string()));
+    }));
+}
+
+fn take_panic_message() -> String {
+    LAST_PANIC.with(|p| p.borrow_mut().take()).unwrap_or_else(|| "panicked".into())
+}
+
+/// Txns as one subject must receive them: in its position unit, grouped per `granularity`.
+/// Built before any timing.
+pub fn prepare_txns(trace: &SequentialTrace, unit: PosUnit, granularity: Granularity) -> Vec<Txn> {
+    let txns = txns_in_unit(trace, unit);
+    match granularity {
+        Granularity::PerTxn => txns,
+        Granularity::WholeTrace => vec![Txn { patches: txns.into_iter().flat_map(|t| t.patches).collect() }],
+    }
+}
+
+/// Describes how `got` differs from `want`, for a failed cell.
+pub fn describe_mismatch(got: &str, want: &str) -> String {
+    let (g, w): (Vec<char>, Vec<char>) = (got.chars().collect(), want.chars().collect());
+    let at = g.iter().zip(&w).position(|(a, b)| a != b).unwrap_or(g.len().min(w.len()));
+    let around = |s: &[char]| -> String {
+        s[at.saturating_sub(10)..(at + 20).min(s.len())].iter().collect::<String>().escape_debug().to_string()
+    };
+    format!(
+        "text differs from endContent: got {} chars, want {}; first difference at char {at}: got \"{}\", want \"{}\"",
+        g.len(),
+        w.len(),
+        around(&g),
+        around(&w)
+    )
+}
+
+/// Runs `entry` once on `txns` and verifies the result. `Ok(ns)` only for a verified run.
+pub fn run_verified(entry: &Entry, txns: &[Txn], end_content: &str) -> Result<u64, (Status, String)> {
+    let (ns, mut doc) = catch_unwind(AssertUnwindSafe(|| (entry.timed_local)(txns)))
+        .map_err(|_| (Status::Panicked, take_panic_message()))?;
+    let text = catch_unwind(AssertUnwindSafe(|| doc.text()))
+        .map_err(|_| (Status::Panicked, format!("reading the text: {}", take_panic_message())))?;
+    // Dropping a big document can take a while; it is outside the timed region either way.
+    drop(doc);
+    if text != end_content {
+        return Err((Status::Failed, describe_mismatch(&text, end_content)));
+    }
+    Ok(ns)
+}
+
+/// Progress callback: called after every run with a short description.
+pub trait Progress {
+    fn planned(&mut self, runs: u64);
+    fn ran(&mut self, what: &str);
+}
+
+/// Times `entries` on `trace` (see the module doc). Returns one cell per entry, in order.
+pub fn run_trace(
+    trace: &SequentialTrace,
+    entries: &[Entry],
+    granularity: Granularity,
+    plan: &SamplingPlan,
+    progress: &mut dyn Progress,
+) -> Vec<CellRun> {
+    // Inputs per position unit, built once, before any timing.
+    let mut inputs: Vec<(PosUnit, Vec<Txn>)> = Vec::new();
+    for e in entries {
+        if !inputs.iter().any(|(u, _)| *u == e.info.unit) {
+            inputs.push((e.info.unit, prepare_txns(trace, e.info.unit, granularity)));
+        }
+    }
+    let input = |e: &Entry| &inputs.iter().find(|(u, _)| *u == e.info.unit).expect("prepared above").1;
+
+    let mut cells: Vec<CellRun> = entries
+        .iter()
+        .map(|e| CellRun { subject: e.info.name.to_owned(), status: Status::Ok, samples_ns: Vec::new(), message: None })
+        .collect();
+
+    // 1. Verify and warm up.
+    progress.planned(entries.len() as u64);
+    let mut needed = vec![0usize; entries.len()];
+    for (i, e) in entries.iter().enumerate() {
+        match run_verified(e, input(e), &trace.end_content) {
+            Ok(ns) => {
+                let want = (plan.budget_ns_per_cell / ns.max(1)) as usize;
+                let mut n = want.clamp(plan.min_samples, plan.max_samples);
+                if ns >= FIRST_RUN_COUNTS_NS {
+                    cells[i].samples_ns.push(ns);
+                    n -= 1;
+                }
+                needed[i] = n;
+            }
+            Err((status, msg)) => {
+                cells[i].status = status;
+                cells[i].message = Some(msg);
+            }
+        }
+        progress.ran(&format!("{} {}: verified", trace.name, e.info.name));
+    }
+
+    // 2 + 3. Interleaved rounds; samples spread evenly over the rounds.
+    progress.planned(needed.iter().sum::<usize>() as u64);
+    let rounds = plan.rounds.max(1);
+    for r in 0..rounds {
+        for k in 0..entries.len() {
+            let i = (k + r) % entries.len(); // rotate who goes first
+            if cells[i].status != Status::Ok {
+                continue;
+            }
+            let share = needed[i] * (r + 1) / rounds - needed[i] * r / rounds;
+            for _ in 0..share {
+                let e = &entries[i];
+                match run_verified(e, input(e), &trace.end_content) {
+                    Ok(ns) => cells[i].samples_ns.push(ns),
+                    Err((status, msg)) => {
+                        // A subject that passed once and fails later is non-deterministic:
+                        // its earlier samples are not trustworthy either.
+                        cells[i].status = status;
+                        cells[i].message = Some(format!("failed on a later run: {msg}"));
+                        cells[i].samples_ns.clear();
+                        break;
+                    }
+                }
+                progress.ran(&format!("{} {}", trace.name, e.info.name));
+            }
+        }
+    }
+    cells
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mismatch_description_points_at_first_difference() {
+        let m = describe_mismatch("hello world", "hello there");
+        assert!(m.contains("first difference at char 6"), "{m}");
+        assert!(m.contains("got 11 chars, want 11"), "{m}");
+        let m = describe_mismatch("abc", "abcd");
+        assert!(m.contains("at char 3"), "{m}");
+    }
+}

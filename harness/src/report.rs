@@ -1,0 +1,252 @@
+//! Tables from a [`Results`]: the terminal table and the markdown for a blog post or paper.
+//! Both are computed from the results file alone, so `plot`/re-rendering never re-runs anything.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::measure::Status;
+use crate::results::{Cell, Results};
+
+/// Writes `bytes` to `path` atomically (temp file in the same directory, then rename), so an
+/// interrupted run never leaves a half-written file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("creating {}: {e}", dir.display()))?;
+    }
+    let tmp = path.with_file_name(format!(
+        ".{}.tmp-{}",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("out"),
+        std::process::id()
+    ));
+    std::fs::write(&tmp, bytes).map_err(|e| anyhow::anyhow!("writing {}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| anyhow::anyhow!("renaming to {}: {e}", path.display()))?;
+    Ok(())
+}
+
+/// Three significant digits, in ms.
+pub fn fmt_ms(ns: f64) -> String {
+    let ms = ns / 1e6;
+    if ms >= 100.0 {
+        format!("{ms:.0}")
+    } else if ms >= 10.0 {
+        format!("{ms:.1}")
+    } else if ms >= 1.0 {
+        format!("{ms:.2}")
+    } else {
+        format!("{ms:.3}")
+    }
+}
+
+/// A duration with a unit chosen for it.
+pub fn fmt_time(ns: f64) -> String {
+    if ns >= 1e9 {
+        format!("{:.2} s", ns / 1e9)
+    } else if ns >= 1e6 {
+        format!("{} ms", fmt_ms(ns))
+    } else if ns >= 1e3 {
+        format!("{:.1} µs", ns / 1e3)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}
+
+pub fn fmt_ratio(r: f64) -> String {
+    if r >= 10.0 {
+        format!("{r:.1}x")
+    } else {
+        format!("{r:.2}x")
+    }
+}
+
+fn status_word(c: &Cell) -> &'static str {
+    match c.status {
+        Status::Ok => "ok",
+        Status::Failed => "FAILED",
+        Status::Panicked => "PANICKED",
+        Status::Unsupported => "unsupported",
+    }
+}
+
+impl Results {
+    pub fn cell(&self, subject: &str, trace: &str) -> Option<&Cell> {
+        self.cells.iter().find(|c| c.subject == subject && c.trace == trace)
+    }
+
+    fn label(&self, subject: &str) -> String {
+        self.subjects.iter().find(|s| s.name == subject).map(|s| s.label.clone()).unwrap_or_else(|| subject.into())
+    }
+
+    /// One line naming machine, commit, date and settings: the footer of every table.
+    pub fn footer(&self) -> String {
+        let s = &self.settings;
+        format!(
+            "Machine: {}. Commit {}{}. {} ({}, {}). Workload `{}`, {}; positions in {}; samples interleaved round-robin, \
+             {} rounds, budget {} per cell, min {} samples; every sample verified against endContent. {}",
+            self.machine.one_line(),
+            self.git.short(),
+            if self.git.dirty { " (uncommitted changes)" } else { "" },
+            self.created,
+            self.build_profile,
+            self.rustc,
+            s.workload,
+            s.granularity.describe(),
+            s.position_unit,
+            s.sampling.rounds,
+            fmt_time(s.sampling.budget_ns_per_cell as f64),
+            s.sampling.min_samples,
+            if s.quick { "Quick mode (--quick): fewer samples." } else { "" },
+        )
+    }
+
+    /// The terminal report: one block per trace, then the summary matrix.
+    pub fn terminal_table(&self) -> String {
+        let mut out = String::new();
+        let reference = &self.settings.reference;
+        for t in &self.traces {
+            let _ = writeln!(
+                out,
+                "\n{}  ({} txns, {} patches, {} chars at the end)",
+                t.name, t.txns, t.patches, t.end_len_chars
+            );
+            let _ = writeln!(
+                out,
+                "  {:<42} {:>10} {:>10} {:>7} {:>5} {:>10} {:>9}",
+                "subject", "median", "min", "IQR", "n", "ns/patch", format!("vs {}", short(reference))
+            );
+            for c in self.cells.iter().filter(|c| c.trace == t.name) {
+                let label = self.label(&c.subject);
+                match c.summary() {
+                    Some(s) => {
+                        let _ = writeln!(
+                            out,
+                            "  {:<42} {:>10} {:>10} {:>6.0}% {:>5} {:>10.0} {:>9}",
+                            label,
+                            fmt_time(s.median_ns),
+                            fmt_time(s.min_ns),
+                            s.iqr_rel() * 100.0,
+                            s.n,
+                            s.median_ns / c.patches as f64,
+                            c.speedup_vs_reference.map(fmt_ratio).unwrap_or_else(|| "-".into())
+                        );
+                    }
+                    None => {
+                        let _ = writeln!(
+                            out,
+                            "  {:<42} {}: {}",
+                            label,
+                            status_word(c),
+                            c.message.as_deref().unwrap_or("")
+                        );
+                    }
+                }
+            }
+        }
+        out.push('\n');
+        out.push_str(&self.markdown_ms_table());
+        out
+    }
+
+    fn subjects_in_order(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = Vec::new();
+        for c in &self.cells {
+            if !v.contains(&c.subject.as_str()) {
+                v.push(&c.subject);
+            }
+        }
+        v
+    }
+
+    /// Median ms per trace, one row per subject (the style of the published tables).
+    pub fn markdown_ms_table(&self) -> String {
+        let mut out = String::new();
+        let traces: Vec<&str> = self.traces.iter().map(|t| t.name.as_str()).collect();
+        let _ = writeln!(out, "Median time, ms (lower is better); workload `{}`", self.settings.workload);
+        out.push('\n');
+        let _ = writeln!(out, "| subject | {} |", traces.join(" | "));
+        let _ = writeln!(out, "|---|{}", "---:|".repeat(traces.len()));
+        for s in self.subjects_in_order() {
+            let cells: Vec<String> = traces
+                .iter()
+                .map(|t| match self.cell(s, t) {
+                    Some(c) => match c.summary() {
+                        Some(sum) => fmt_ms(sum.median_ns),
+                        None => status_word(c).to_owned(),
+                    },
+                    None => "-".into(),
+                })
+                .collect();
+            let _ = writeln!(out, "| {} | {} |", self.label(s), cells.join(" | "));
+        }
+        out
+    }
+
+    /// ns per patch with the speedup against the reference, one row per subject.
+    pub fn markdown_ns_table(&self) -> String {
+        let mut out = String::new();
+        let traces: Vec<&str> = self.traces.iter().map(|t| t.name.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "Median ns per patch, and speedup vs `{}` measured in the same run (> 1 is faster)",
+            self.settings.reference
+        );
+        out.push('\n');
+        let _ = writeln!(out, "| subject | {} |", traces.join(" | "));
+        let _ = writeln!(out, "|---|{}", "---:|".repeat(traces.len()));
+        for s in self.subjects_in_order() {
+            let cells: Vec<String> = traces
+                .iter()
+                .map(|t| match self.cell(s, t) {
+                    Some(c) => match c.summary() {
+                        Some(sum) => format!(
+                            "{:.0} ns ({})",
+                            sum.median_ns / c.patches as f64,
+                            c.speedup_vs_reference.map(fmt_ratio).unwrap_or_else(|| "-".into())
+                        ),
+                        None => status_word(c).to_owned(),
+                    },
+                    None => "-".into(),
+                })
+                .collect();
+            let _ = writeln!(out, "| {} | {} |", self.label(s), cells.join(" | "));
+        }
+        out
+    }
+
+    /// The full markdown report: both tables, the subjects' fairness notes, the footer.
+    pub fn markdown(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "# crdt-bench compare\n");
+        out.push_str(&self.markdown_ms_table());
+        out.push('\n');
+        out.push_str(&self.markdown_ns_table());
+        out.push('\n');
+        let _ = writeln!(out, "Subjects:\n");
+        for s in &self.subjects {
+            let _ = writeln!(out, "- **{}** (`{}`, {}; positions in {}): {}", s.label, s.name, s.version, s.unit, s.notes);
+        }
+        let failed: Vec<&Cell> = self.cells.iter().filter(|c| c.status != Status::Ok).collect();
+        if !failed.is_empty() {
+            let _ = writeln!(out, "\nCells without a time:\n");
+            for c in failed {
+                let _ = writeln!(
+                    out,
+                    "- {} on {}: {} — {}",
+                    c.subject,
+                    c.trace,
+                    status_word(c),
+                    c.message.as_deref().unwrap_or("")
+                );
+            }
+        }
+        let _ = writeln!(out, "\n{}", self.footer());
+        out
+    }
+}
+
+fn short(name: &str) -> &str {
+    if name.len() > 14 {
+        name.get(..14).unwrap_or(name)
+    } else {
+        name
+    }
+}

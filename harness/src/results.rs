@@ -1,0 +1,172 @@
+//! The results file (`--json`): schema `crdt-bench/results/v1`, as DESIGN.md section 6 fixes.
+//! Everything a reader needs to trust or re-plot a number: machine, toolchain, commit,
+//! command line, settings, and every sample.
+
+use serde::{Deserialize, Serialize};
+
+use crate::machine::{GitInfo, Machine};
+use crate::measure::{Granularity, SamplingPlan, Status};
+use crate::stats::Summary;
+
+pub const SCHEMA: &str = "crdt-bench/results/v1";
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Results {
+    pub schema: String,
+    pub tool_version: String,
+    /// UTC, RFC 3339.
+    pub created: String,
+    pub command: Vec<String>,
+    pub machine: Machine,
+    pub rustc: String,
+    pub build_profile: String,
+    pub git: GitInfo,
+    pub settings: Settings,
+    pub subjects: Vec<SubjectRecord>,
+    pub traces: Vec<TraceRecord>,
+    pub cells: Vec<Cell>,
+}
+
+/// Settings that affect what a number means. Printed under every table.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Settings {
+    pub workload: String,
+    pub granularity: Granularity,
+    pub reference: String,
+    pub quick: bool,
+    pub sampling: SamplingPlan,
+    pub first_run_counts_ns: u64,
+    pub traces_dir: String,
+    pub position_unit: String,
+    pub verification: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SubjectRecord {
+    pub name: String,
+    pub label: String,
+    pub kind: String,
+    pub unit: String,
+    pub version: String,
+    pub notes: String,
+}
+
+impl From<&adapters::SubjectInfo> for SubjectRecord {
+    fn from(i: &adapters::SubjectInfo) -> Self {
+        let kind = serde_json::to_value(i.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        SubjectRecord {
+            name: i.name.into(),
+            label: i.label.into(),
+            kind,
+            unit: i.unit.name().into(),
+            version: i.version.into(),
+            notes: i.notes.into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TraceRecord {
+    pub name: String,
+    pub txns: usize,
+    pub patches: usize,
+    pub end_len_chars: usize,
+    pub peak_len_chars: Option<usize>,
+    pub non_ascii_share: f64,
+    pub single_char_share: f64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Cell {
+    pub subject: String,
+    pub trace: String,
+    pub workload: String,
+    pub status: Status,
+    /// Why the cell failed / is unsupported.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub message: Option<String>,
+    pub patches: usize,
+    pub samples_ns: Vec<u64>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub median_ns: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub min_ns: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub q1_ns: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub q3_ns: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub ns_per_patch_median: Option<f64>,
+    /// Reference median / this median, from the same run: > 1 means faster than the reference.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub speedup_vs_reference: Option<f64>,
+}
+
+impl Cell {
+    pub fn summary(&self) -> Option<Summary> {
+        if self.status == Status::Ok {
+            Summary::of(&self.samples_ns)
+        } else {
+            None
+        }
+    }
+}
+
+/// Current UTC time as RFC 3339 (no date crate needed for one timestamp).
+pub fn now_rfc3339() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+impl Results {
+    /// Reads and checks a results file: the schema must match.
+    pub fn read(path: &std::path::Path) -> anyhow::Result<Results> {
+        let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let v: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{}: not JSON: {e}", path.display()))?;
+        match v.get("schema").and_then(|s| s.as_str()) {
+            Some(SCHEMA) => {}
+            other => anyhow::bail!("{}: schema is {other:?}, this tool reads \"{SCHEMA}\"", path.display()),
+        }
+        serde_json::from_value(v).map_err(|e| anyhow::anyhow!("{}: not a valid {SCHEMA} file: {e}", path.display()))
+    }
+
+    /// Writes atomically: a temp file beside the target, then a rename.
+    pub fn write(&self, path: &std::path::Path) -> anyhow::Result<()> {
+        let json = serde_json::to_string_pretty(self)?;
+        crate::report::write_atomic(path, json.as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn wrong_schema_is_rejected_with_a_clear_error() {
+        let dir = std::env::temp_dir().join(format!("crdt-bench-schema-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("r.json");
+        std::fs::write(&p, r#"{"schema":"something/else","cells":[]}"#).unwrap();
+        let e = super::Results::read(&p).unwrap_err().to_string();
+        assert!(e.contains("something/else") && e.contains(super::SCHEMA), "{e}");
+        std::fs::write(&p, "not json").unwrap();
+        assert!(super::Results::read(&p).unwrap_err().to_string().contains("not JSON"));
+    }
+
+    #[test]
+    fn rfc3339_shape() {
+        let s = super::now_rfc3339();
+        assert_eq!(s.len(), 20, "{s}");
+        assert!(s.starts_with("20") && s.ends_with('Z'), "{s}");
+    }
+}
