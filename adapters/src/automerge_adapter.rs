@@ -43,5 +43,6 @@ pub(crate) fn entry() -> Entry {
         unit: PosUnit::CodePoint,
         version: "automerge 0.12.0",
         notes: "AutoCommit with TextEncoding::UnicodeCodePoint; splice_text per patch; commit() at each transaction boundary",
+        skip_traces: &[],
     })
 }

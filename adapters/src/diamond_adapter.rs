@@ -55,5 +55,6 @@ pub(crate) fn entry() -> Entry {
         unit: PosUnit::CodePoint,
         version: "diamond-types 1.0.0",
         notes: "ListCRDT; insert + delete_without_content (the op log keeps delete ranges, not deleted text)",
+        skip_traces: &[],
     })
 }

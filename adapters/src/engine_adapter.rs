@@ -1,6 +1,71 @@
-//! Our engine's steps, one subject per registered step (`engine/<step>`), plus `engine` for
-//! the best step. Filled in from `engine::for_each_step!` once the engine exists.
+//! Our engine's steps, one subject per registered step (`engine/<step>`), plus `engine`
+//! naming the best step ([`engine::Best`]). The list comes from `engine::for_each_step!`, so a
+//! new step shows up here by being registered there.
 
-use crate::registry::Entry;
+use std::sync::OnceLock;
 
-pub(crate) fn register(_out: &mut Vec<Entry>) {}
+use engine::{Step, TextCrdt};
+use traces::units::PosUnit;
+use traces::Patch;
+
+use crate::registry::{make, Entry, Kind, SubjectInfo};
+use crate::subject::Subject;
+
+/// A step of the engine as a subject. It keeps its full op log, so it can export and merge:
+/// the same work the CRDT libraries do.
+pub struct EngineSubject<S>(S);
+
+impl<S: Step> Subject for EngineSubject<S> {
+    fn new_doc() -> Self {
+        EngineSubject(S::new("a"))
+    }
+    fn apply_txn(&mut self, patches: &[Patch]) {
+        for p in patches {
+            if p.del_chars > 0 {
+                self.0.delete(p.pos_chars, p.del_chars);
+            }
+            if !p.ins.is_empty() {
+                self.0.insert(p.pos_chars, &p.ins);
+            }
+        }
+    }
+    fn text(&mut self) -> String {
+        self.0.text()
+    }
+    fn len_chars(&mut self) -> usize {
+        self.0.len_chars()
+    }
+    fn fork(&mut self, agent: u32) -> Result<Self, crate::Unsupported> {
+        Ok(EngineSubject(self.0.fork(&format!("agent{agent}"))))
+    }
+    fn merge_from(&mut self, other: &mut Self) -> Result<(), crate::Unsupported> {
+        self.0.merge(&other.0);
+        Ok(())
+    }
+}
+
+const NOTES: &str = "our engine: keeps its full op log (can export ops and merge), no edit buffering unless the step says so";
+
+fn info<S: Step>(name: &'static str, label: &'static str) -> SubjectInfo {
+    SubjectInfo {
+        name,
+        label,
+        kind: Kind::Engine,
+        unit: PosUnit::CodePoint,
+        version: "this repository",
+        notes: NOTES,
+        skip_traces: S::INFO.skip_traces,
+    }
+}
+
+pub(crate) fn register(out: &mut Vec<Entry>) {
+    static BEST_LABEL: OnceLock<String> = OnceLock::new();
+    let best = BEST_LABEL.get_or_init(|| format!("engine (best step: {})", engine::Best::INFO.name));
+    out.push(make::<EngineSubject<engine::Best>>(info::<engine::Best>("engine", best.as_str())));
+    macro_rules! add {
+        ($step:ty, $name:literal) => {
+            out.push(make::<EngineSubject<$step>>(info::<$step>(concat!("engine/", $name), concat!("engine/", $name))));
+        };
+    }
+    engine::for_each_step!(add);
+}

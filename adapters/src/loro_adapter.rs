@@ -51,5 +51,6 @@ pub(crate) fn entry() -> Entry {
         unit: PosUnit::CodePoint,
         version: "loro 1.17.1",
         notes: "LoroText insert/delete (Unicode code points); doc.commit() at each transaction boundary",
+        skip_traces: &[],
     })
 }

@@ -92,6 +92,7 @@ pub(crate) fn register(out: &mut Vec<Entry>) {
         unit: PosUnit::CodePoint,
         version: "std",
         notes: NOTE,
+        skip_traces: &[],
     }));
     out.push(make::<RopeDoc>(SubjectInfo {
         name: "rope",
@@ -100,6 +101,7 @@ pub(crate) fn register(out: &mut Vec<Entry>) {
         unit: PosUnit::CodePoint,
         version: "jumprope 1.1.2",
         notes: NOTE,
+        skip_traces: &[],
     }));
     out.push(make::<RopeBufDoc>(SubjectInfo {
         name: "rope-buf",
@@ -108,5 +110,6 @@ pub(crate) fn register(out: &mut Vec<Entry>) {
         unit: PosUnit::CodePoint,
         version: "jumprope 1.1.2",
         notes: "no CRDT, lower bound; JumpRopeBuf merges adjacent edits before applying them",
+        skip_traces: &[],
     }));
 }

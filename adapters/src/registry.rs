@@ -34,6 +34,9 @@ pub struct SubjectInfo {
     pub version: &'static str,
     /// Settings that affect fairness, printed with the results.
     pub notes: &'static str,
+    /// Traces this subject is known to be too slow for (an engine step's registry says so);
+    /// their cells are reported as `unsupported` instead of being run.
+    pub skip_traces: &'static [&'static str],
 }
 
 /// A registered subject: its description and its type-erased entry points.

@@ -52,5 +52,6 @@ pub(crate) fn entry() -> Entry {
         unit: PosUnit::Utf16,
         version: "yrs 0.28.1",
         notes: "OffsetKind::Utf16 (0.28 has no code-point mode); positions converted from code points before timing; one transact_mut() per transaction",
+        skip_traces: &[],
     })
 }

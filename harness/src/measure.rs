@@ -157,7 +157,14 @@ pub fn run_trace(
     // 1. Verify and warm up.
     progress.planned(entries.len() as u64);
     let mut needed = vec![0usize; entries.len()];
+    let base_name = trace.name.strip_prefix("ascii_only/").unwrap_or(&trace.name);
     for (i, e) in entries.iter().enumerate() {
+        if e.info.skip_traces.contains(&base_name) {
+            cells[i].status = Status::Unsupported;
+            cells[i].message = Some("skipped: the subject's registry entry marks this trace as too slow for it".into());
+            progress.ran(&format!("{} {}: skipped", trace.name, e.info.name));
+            continue;
+        }
         match run_verified(e, input(e), &trace.end_content) {
             Ok(ns) => {
                 let want = (plan.budget_ns_per_cell / ns.max(1)) as usize;
