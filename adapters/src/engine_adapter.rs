@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use engine::{Step, TextCrdt};
+use engine::Step;
 use traces::units::PosUnit;
 use traces::Patch;
 

@@ -31,6 +31,15 @@ pub enum Command {
     ///   crdt-bench compare --reference rope --granularity whole-trace
     #[command(verbatim_doc_comment)]
     Compare(CompareArgs),
+    /// The optimization log: every engine step and the reference, timed in one run.
+    ///
+    /// Prints each step with its predecessor, its one idea, and its time and ratio to the
+    /// reference (default diamond-types) per trace; writes reports/log.md and reports/log.json.
+    ///
+    /// Example:
+    ///   crdt-bench log --quick --traces sveltecomponent --json log.json
+    #[command(verbatim_doc_comment)]
+    Log(CompareArgs),
     /// Replay every selected subject once on every selected trace and verify it; no timing.
     Verify(SelectArgs),
     /// List the traces found, with their statistics; `traces fetch` downloads them.
@@ -76,8 +85,9 @@ pub struct SelectArgs {
 pub struct CompareArgs {
     #[command(flatten)]
     pub select: SelectArgs,
-    /// Fewer samples (budget 0.3 s per cell, 3 rounds, at least 3 samples): the whole default
-    /// table in about 3 minutes on a 2-core machine. Ratios stay meaningful, intervals widen.
+    /// Fewer samples (budget 0.3 s per cell, 3 rounds, at least 3 samples; a cell whose first
+    /// run takes over 5 s is timed by that one verified run): the whole default table in about
+    /// 2 minutes on a 2-core machine. Ratios stay meaningful; noise is larger.
     #[arg(long)]
     pub quick: bool,
     /// Subject that speedups are measured against.
@@ -131,6 +141,7 @@ pub enum TracesAction {
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Compare(args) => crate::compare::compare(args),
+        Command::Log(args) => crate::compare::log(args),
         Command::Verify(args) => crate::compare::verify(args),
         Command::Traces(args) => crate::compare::traces_cmd(args),
         Command::Tables { results, markdown } => {

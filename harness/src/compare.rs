@@ -114,16 +114,43 @@ impl Progress for Bar {
 }
 
 pub fn compare(args: CompareArgs) -> anyhow::Result<u8> {
+    let registry = adapters::registry();
+    let entries = select::subjects(args.select.subjects.as_deref(), &registry)?;
+    let results = measure_entries(&args, entries)?;
+    println!("{}", results.terminal_table());
+    println!("{}", results.footer());
+    finish(&args, &results, "compare", &results.markdown())
+}
+
+/// `crdt-bench log`: every step of the engine's optimization log, plus the reference, timed
+/// in one interleaved run.
+pub fn log(args: CompareArgs) -> anyhow::Result<u8> {
+    if args.select.subjects.is_some() {
+        bail!("`log` runs every engine step and the reference; use `compare --subjects` to pick subjects");
+    }
+    let registry = adapters::registry();
+    let mut entries: Vec<_> = registry.iter().filter(|e| e.info.name.starts_with("engine/")).cloned().collect();
+    match registry.iter().find(|e| e.info.name == args.reference) {
+        Some(r) => entries.push(r.clone()),
+        None => bail!("unknown --reference \"{}\"; see `crdt-bench subjects`", args.reference),
+    }
+    let results = measure_entries(&args, entries)?;
+    let md = crate::report::log_markdown(&results);
+    println!("{}", results.terminal_table());
+    println!("{md}");
+    finish(&args, &results, "log", &md)
+}
+
+fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow::Result<Results> {
     let sel = &args.select;
     check_workload(sel)?;
-    let registry = adapters::registry();
-    let entries = select::subjects(sel.subjects.as_deref(), &registry)?;
     if adapters::entry(&args.reference).is_none() {
         bail!("unknown --reference \"{}\"; see `crdt-bench subjects`", args.reference);
     }
     if !entries.iter().any(|e| e.info.name == args.reference) {
         eprintln!("note: the reference {} is not among --subjects, so no speedups are shown", args.reference);
     }
+    let started = Instant::now();
     let dir = locate_or_fetch(sel.traces_dir.as_deref())?;
     let trace_refs = select::traces(sel.traces.as_deref(), &dir, TraceKind::Sequential)?;
 
@@ -132,12 +159,12 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<u8> {
         rounds: args.rounds.unwrap_or(if args.quick { 3 } else { 10 }).max(1),
         min_samples: args.min_samples.unwrap_or(if args.quick { 3 } else { 5 }).max(1),
         max_samples: 10_000,
+        single_sample_above_ns: args.quick.then_some(5_000_000_000),
     };
     if plan.budget_ns_per_cell == 0 {
         bail!("--budget must be positive");
     }
 
-    let started = Instant::now();
     let bar = if args.no_progress || !std::io::stderr().is_terminal() {
         None
     } else {
@@ -224,14 +251,19 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<u8> {
         subjects: entries.iter().map(|e| SubjectRecord::from(&e.info)).collect(),
         traces: trace_records,
         cells,
+        wall_s: started.elapsed().as_secs_f64(),
     };
 
-    println!("{}", results.terminal_table());
-    println!("{}", results.footer());
+    Ok(results)
+}
+
+/// Writes `NAME.md` and `NAME.json` into the output directory (and `--json FILE`), and turns
+/// the cells' statuses into the exit code.
+fn finish(args: &CompareArgs, results: &Results, name: &str, markdown: &str) -> anyhow::Result<u8> {
     let out_dir = args.out.clone().unwrap_or_else(|| traces::repo_root().join("reports"));
-    let md = out_dir.join("compare.md");
-    crate::report::write_atomic(&md, results.markdown().as_bytes()).context("writing the markdown table")?;
-    let json = out_dir.join("compare.json");
+    let md = out_dir.join(format!("{name}.md"));
+    crate::report::write_atomic(&md, markdown.as_bytes()).context("writing the markdown table")?;
+    let json = out_dir.join(format!("{name}.json"));
     results.write(&json)?;
     if let Some(path) = &args.json {
         results.write(path)?;
@@ -241,7 +273,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<u8> {
         md.display(),
         json.display(),
         args.json.as_ref().map(|p| format!(" and {}", p.display())).unwrap_or_default(),
-        started.elapsed().as_secs_f64()
+        results.wall_s
     );
     let bad = results.cells.iter().filter(|c| matches!(c.status, Status::Failed | Status::Panicked)).count();
     if bad > 0 {

@@ -50,6 +50,9 @@ pub struct SamplingPlan {
     pub rounds: usize,
     pub min_samples: usize,
     pub max_samples: usize,
+    /// `--quick` only: a cell whose verified first run takes at least this long is timed by
+    /// that run alone (n = 1), to keep the quick table within minutes. `None` otherwise.
+    pub single_sample_above_ns: Option<u64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -169,6 +172,9 @@ pub fn run_trace(
             Ok(ns) => {
                 let want = (plan.budget_ns_per_cell / ns.max(1)) as usize;
                 let mut n = want.clamp(plan.min_samples, plan.max_samples);
+                if plan.single_sample_above_ns.is_some_and(|limit| ns >= limit) {
+                    n = 1;
+                }
                 if ns >= FIRST_RUN_COUNTS_NS {
                     cells[i].samples_ns.push(ns);
                     n -= 1;

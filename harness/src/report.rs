@@ -94,7 +94,11 @@ impl Results {
             s.sampling.rounds,
             fmt_time(s.sampling.budget_ns_per_cell as f64),
             s.sampling.min_samples,
-            if s.quick { "Quick mode (--quick): fewer samples." } else { "" },
+            if s.quick {
+                "Quick mode (--quick): fewer samples; a cell whose first run took over 5 s is timed by that one verified run."
+            } else {
+                ""
+            },
         )
     }
 
@@ -249,4 +253,40 @@ fn short(name: &str) -> &str {
     } else {
         name
     }
+}
+
+/// The optimization log's table: one row per engine step (in log order) with its predecessor,
+/// its idea, and per trace the median time and the speedup vs the reference.
+pub fn log_markdown(results: &Results) -> String {
+    let mut out = String::new();
+    let traces: Vec<&str> = results.traces.iter().map(|t| t.name.as_str()).collect();
+    let reference = &results.settings.reference;
+    let _ = writeln!(out, "# Optimization log\n");
+    let _ = writeln!(out, "Median ms per trace, and speedup vs `{reference}` from the same run (> 1 is faster).\n");
+    let _ = writeln!(out, "| step | predecessor | idea | {} |", traces.join(" | "));
+    let _ = writeln!(out, "|---|---|---|{}", "---:|".repeat(traces.len()));
+    let mut rows: Vec<(String, String, String)> = engine::STEPS
+        .iter()
+        .map(|s| (format!("engine/{}", s.name), s.predecessor.unwrap_or("-").to_owned(), s.idea.to_owned()))
+        .collect();
+    rows.push((reference.clone(), "-".into(), "reference".into()));
+    for (subject, pred, idea) in rows {
+        let cells: Vec<String> = traces
+            .iter()
+            .map(|t| match results.cell(&subject, t) {
+                Some(c) => match c.summary() {
+                    Some(s) => format!(
+                        "{} ({})",
+                        fmt_ms(s.median_ns),
+                        c.speedup_vs_reference.map(fmt_ratio).unwrap_or_else(|| "-".into())
+                    ),
+                    None => status_word(c).to_owned(),
+                },
+                None => "-".into(),
+            })
+            .collect();
+        let _ = writeln!(out, "| `{subject}` | {pred} | {idea} | {} |", cells.join(" | "));
+    }
+    let _ = writeln!(out, "\n{}", results.footer());
+    out
 }

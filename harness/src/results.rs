@@ -25,6 +25,9 @@ pub struct Results {
     pub subjects: Vec<SubjectRecord>,
     pub traces: Vec<TraceRecord>,
     pub cells: Vec<Cell>,
+    /// Wall time of the whole run, seconds (loading, verification and drops included).
+    #[serde(default)]
+    pub wall_s: f64,
 }
 
 /// Settings that affect what a number means. Printed under every table.
