@@ -86,10 +86,10 @@ fn compare_writes_a_results_file_that_follows_the_contract() {
 #[test]
 fn a_wrong_result_is_reported_failed_with_exit_code_1_never_as_a_time() {
     // Same length as the real result, different text: loads fine, fails verification.
-    let dir = trace_dir("bad", "Hello world?!");
+    let dir = trace_dir("bad", "Hellö world!");
     let dir_ok = dir.clone();
     let json = dir.join("r.json");
-    let (code, stdout, _) = run(bin()
+    let (code, stdout, stderr) = run(bin()
         .args(["compare", "--traces", "tiny", "--subjects", "string,rope", "--traces-dir"])
         .arg(&dir_ok)
         .args(FAST)
@@ -97,7 +97,7 @@ fn a_wrong_result_is_reported_failed_with_exit_code_1_never_as_a_time() {
         .arg(&json)
         .arg("--out")
         .arg(dir.join("out")));
-    assert_eq!(code, 1, "{stdout}");
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
     assert!(stdout.contains("FAILED") && stdout.contains("first difference at char"), "{stdout}");
     let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     for c in v["cells"].as_array().unwrap() {
