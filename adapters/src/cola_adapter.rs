@@ -18,7 +18,7 @@ pub struct Cola {
 impl Subject for Cola {
     fn new_doc() -> Self {
         // Replica id 0 panics in cola; 1 is this document's agent.
-        Cola { replica: Replica::new(1, 0), text: JumpRope::new() }
+        Cola { replica: Replica::new(1, 0), text: crate::lower_bounds::seeded_rope() }
     }
     fn apply_txn(&mut self, patches: &[Patch]) {
         for p in patches {

@@ -31,13 +31,20 @@ impl Subject for StringDoc {
     }
 }
 
+/// A rope with a fixed seed for its skip-list heights. `JumpRope::new()` seeds from entropy in
+/// release builds (its `ddos_protection` feature), which makes run-to-run work (and
+/// instruction counts) vary; a benchmark wants the same work every run.
+pub(crate) fn seeded_rope() -> JumpRope {
+    JumpRope::new_from_seed(123)
+}
+
 /// jumprope's skip-list rope.
 #[derive(Debug)]
 pub struct RopeDoc(JumpRope);
 
 impl Subject for RopeDoc {
     fn new_doc() -> Self {
-        RopeDoc(JumpRope::new())
+        RopeDoc(seeded_rope())
     }
     fn apply_txn(&mut self, patches: &[Patch]) {
         for p in patches {
@@ -63,7 +70,7 @@ pub struct RopeBufDoc(JumpRopeBuf);
 
 impl Subject for RopeBufDoc {
     fn new_doc() -> Self {
-        RopeBufDoc(JumpRopeBuf::new())
+        RopeBufDoc(JumpRopeBuf::with_rope(seeded_rope()))
     }
     fn apply_txn(&mut self, patches: &[Patch]) {
         for p in patches {

@@ -40,6 +40,26 @@ pub enum Command {
     ///   crdt-bench log --quick --traces sveltecomponent --json log.json
     #[command(verbatim_doc_comment)]
     Log(CompareArgs),
+    /// A/B test: is subject B faster than A? Paired, interleaved samples; median ratio with a
+    /// bootstrap confidence interval; a verdict; optionally instruction counts (callgrind).
+    ///
+    /// Examples:
+    ///   crdt-bench ab rope rope-buf --traces sveltecomponent,rustcode
+    ///   crdt-bench ab engine/s00-naive-vec engine --instructions --json ab.json
+    ///   crdt-bench compare --save-baseline before   # ... change the code, rebuild ...
+    ///   crdt-bench ab --baseline before engine      # current build vs the saved run
+    #[command(verbatim_doc_comment)]
+    Ab(AbArgs),
+    /// One verified replay of SUBJECT on TRACE (used under callgrind by `ab --instructions`).
+    #[command(hide = true)]
+    ReplayOnce {
+        subject: String,
+        trace: String,
+        #[arg(long)]
+        traces_dir: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Granularity::PerTxn)]
+        granularity: Granularity,
+    },
     /// Replay every selected subject once on every selected trace and verify it; no timing.
     Verify(SelectArgs),
     /// List the traces found, with their statistics; `traces fetch` downloads them.
@@ -111,6 +131,51 @@ pub struct CompareArgs {
     /// No progress bar.
     #[arg(long)]
     pub no_progress: bool,
+    /// Also store this run as baseline NAME (under target/crdt-bench/baselines/), for a later
+    /// `crdt-bench ab --baseline NAME SUBJECT` from another build.
+    #[arg(long, value_name = "NAME")]
+    pub save_baseline: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct AbArgs {
+    /// Two subjects A B (B is judged against A); with --baseline, one subject.
+    #[arg(value_name = "SUBJECT", num_args = 1..=2, required = true)]
+    pub subjects: Vec<String>,
+    /// Compare the current build of SUBJECT with its samples in baseline NAME (saved by
+    /// `compare --save-baseline NAME`). Unpaired: only as good as the machine's stability.
+    #[arg(long, value_name = "NAME")]
+    pub baseline: Option<String>,
+    #[command(flatten)]
+    pub select: SelectArgs,
+    /// Timed time to spend per trace, in seconds [default: 10, or 3 with --quick].
+    #[arg(long, value_name = "SECONDS")]
+    pub budget: Option<f64>,
+    /// Minimum number of (A, B) pairs per trace [default: 30, or 10 with --quick].
+    #[arg(long, value_name = "N")]
+    pub min_pairs: Option<usize>,
+    /// Fewer pairs.
+    #[arg(long)]
+    pub quick: bool,
+    /// Differences smaller than this fraction count as "the same" (0.01 = 1%).
+    #[arg(long, default_value_t = 0.01, value_name = "FRACTION")]
+    pub threshold: f64,
+    /// Confidence level of the bootstrap interval.
+    #[arg(long, default_value_t = 0.95, value_name = "LEVEL")]
+    pub confidence: f64,
+    /// Also count instructions in the timed region with valgrind's callgrind (deterministic:
+    /// the same binary, subject and trace give the same count however noisy the machine).
+    #[arg(long)]
+    pub instructions: bool,
+    /// Write the per-trace results (schema crdt-bench/ab/v1) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Directory for the paired-ratio plot. Default: reports/ in the repo.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// No progress spinner.
+    #[arg(long)]
+    pub no_progress: bool,
 }
 
 #[derive(Args, Debug)]
@@ -142,6 +207,10 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Compare(args) => crate::compare::compare(args),
         Command::Log(args) => crate::compare::log(args),
+        Command::Ab(args) => crate::ab::ab(args),
+        Command::ReplayOnce { subject, trace, traces_dir, granularity } => {
+            crate::ab::replay_once(&subject, &trace, traces_dir.as_deref(), granularity)
+        }
         Command::Verify(args) => crate::compare::verify(args),
         Command::Traces(args) => crate::compare::traces_cmd(args),
         Command::Tables { results, markdown } => {

@@ -268,6 +268,10 @@ fn finish(args: &CompareArgs, results: &Results, name: &str, markdown: &str) -> 
     if let Some(path) = &args.json {
         results.write(path)?;
     }
+    if let Some(name) = &args.save_baseline {
+        let path = crate::ab::save_baseline(results, name)?;
+        eprintln!("Saved baseline \"{name}\" to {}", path.display());
+    }
     eprintln!(
         "\nWrote {} and {}{} in {:.0} s.",
         md.display(),
