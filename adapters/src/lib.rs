@@ -4,7 +4,9 @@
 //! * [`Subject`] is what an adapter implements: a fresh document, apply one transaction of
 //!   patches, read the text back.
 //! * [`replay_local`] is **the** local-replay loop. The CLI, the tests and the criterion benches
-//!   all call it (through [`Entry::timed_local`]), so there is no second copy to drift.
+//!   all call it (through [`Entry::timed_local`]), so there is no second copy to drift; the
+//!   latency run ([`Entry::latency_local`]) runs the same loop with an observer
+//!   ([`replay_local_observed`]).
 //! * [`registry`] lists every subject with its name, label, kind and position unit.
 //!
 //! This is the only crate whose normal dependencies include diamond-types, cola-crdt, loro,
@@ -27,6 +29,6 @@ mod loro_adapter;
 mod yrs_adapter;
 
 pub use registry::{entry, registry, Entry, Kind, SubjectInfo, REFERENCE_DEFAULT};
-pub use subject::{replay_local, Doc, Subject, Unsupported};
+pub use subject::{replay_local, replay_local_observed, Doc, Subject, Unsupported};
 pub use traces::units::PosUnit;
 pub use traces::{Patch, Txn};

@@ -3,7 +3,7 @@ use std::time::Instant;
 use traces::units::PosUnit;
 use traces::Txn;
 
-use crate::subject::{replay_local, Doc, Subject};
+use crate::subject::{replay_local, replay_local_observed, Doc, Subject};
 
 /// The subject speedups are measured against unless `--reference` says otherwise.
 pub const REFERENCE_DEFAULT: &str = "diamond-types";
@@ -46,6 +46,10 @@ pub struct Entry {
     /// Replays `txns` through [`replay_local`], timing exactly that call. Returns the elapsed
     /// nanoseconds and the document (dropped by the caller, outside the timed region).
     pub timed_local: fn(&[Txn]) -> (u64, Box<dyn Doc>),
+    /// The latency run: the same replay ([`replay_local_observed`]) with the clock read after
+    /// every txn. Returns each txn's nanoseconds, in order, and the document. The clock reads
+    /// add tens of nanoseconds per txn, so its total is not a throughput sample.
+    pub latency_local: fn(&[Txn]) -> (Vec<u64>, Box<dyn Doc>),
 }
 
 impl std::fmt::Debug for Entry {
@@ -61,9 +65,16 @@ fn timed_local<S: Subject + 'static>(txns: &[Txn]) -> (u64, Box<dyn Doc>) {
     (ns, Box::new(doc))
 }
 
+fn latency_local<S: Subject + 'static>(txns: &[Txn]) -> (Vec<u64>, Box<dyn Doc>) {
+    let mut stamps = Vec::with_capacity(txns.len() + 1);
+    let doc = replay_local_observed::<S, _>(txns, |_| stamps.push(Instant::now()));
+    let txn_ns = stamps.windows(2).map(|w| (w[1] - w[0]).as_nanos() as u64).collect();
+    (txn_ns, Box::new(doc))
+}
+
 /// Builds an entry for subject type `S`.
 pub(crate) fn make<S: Subject + 'static>(info: SubjectInfo) -> Entry {
-    Entry { info, timed_local: timed_local::<S> }
+    Entry { info, timed_local: timed_local::<S>, latency_local: latency_local::<S> }
 }
 
 /// Every subject compiled into this build, in table order: our engine, the libraries, then the

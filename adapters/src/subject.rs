@@ -68,12 +68,25 @@ impl<S: Subject> Doc for S {
 }
 
 /// The local workload: a fresh document, then every txn applied as this agent's own edits.
-/// This is the whole timed region of the `local` workload.
+/// This is the whole timed region of the `local` workload (and the symbol `ab --instructions`
+/// tells callgrind to count, hence `inline(never)`).
 #[inline(never)]
 pub fn replay_local<S: Subject>(txns: &[Txn]) -> S {
+    // The no-op observer inlines away: this is the same loop as without an observer.
+    replay_local_observed::<S, _>(txns, |_| {})
+}
+
+/// [`replay_local`]'s loop with an observer: `observe(txns_done)` is called once after the
+/// document is created (with 0) and once after each txn. The latency run uses it to read the
+/// clock between txns; keeping one loop for both means latency is measured on exactly the
+/// code that is timed.
+#[inline(always)]
+pub fn replay_local_observed<S: Subject, O: FnMut(usize)>(txns: &[Txn], mut observe: O) -> S {
     let mut doc = S::new_doc();
-    for txn in txns {
+    observe(0);
+    for (i, txn) in txns.iter().enumerate() {
         doc.apply_txn(&txn.patches);
+        observe(i + 1);
     }
     doc
 }

@@ -74,6 +74,22 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         markdown: Option<PathBuf>,
     },
+    /// Redraw every chart and table of a saved run from its results file, running nothing.
+    ///
+    /// Writes results.csv, tables.md and the charts (SVG and PNG) into the results file's
+    /// directory, or into --out DIR (with a copy of the results file). The same file always
+    /// gives the same bytes.
+    ///
+    /// Example:
+    ///   crdt-bench plot reports/latest/results.json --out /tmp/figures
+    #[command(verbatim_doc_comment)]
+    Plot {
+        /// A results file (schema crdt-bench/results/v1), e.g. reports/latest/results.json.
+        results: PathBuf,
+        /// Directory to write into [default: the results file's directory].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Args, Debug, Clone)]
@@ -125,7 +141,8 @@ pub struct CompareArgs {
     /// Also write the results JSON (schema crdt-bench/results/v1) to FILE.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
-    /// Directory for compare.md and compare.json. Default: reports/ in the repo.
+    /// Where run directories go (`<date>-<host>-<commit>/` with results.json, results.csv,
+    /// tables.md and the charts; `latest` points at the newest). Default: reports/ in the repo.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// No progress bar.
@@ -222,6 +239,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             }
             Ok(crate::EXIT_OK)
         }
+        Command::Plot { results, out } => crate::rundir::plot_cmd(&results, out.as_deref()),
         Command::Subjects => {
             for e in adapters::registry() {
                 println!("{:<28} {:<40} positions: {:<18} {}", e.info.name, e.info.version, e.info.unit.name(), e.info.notes);

@@ -8,11 +8,11 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use traces::{TraceDir, TraceKind};
 
 use crate::cli::{CompareArgs, SelectArgs, TracesAction, TracesArgs};
-use crate::machine::{build_profile, GitInfo, Machine, RUSTC_VERSION};
-use crate::measure::{self, Progress, SamplingPlan, Status};
-use crate::results::{self, Cell, Results, Settings, SubjectRecord, TraceRecord};
+use crate::machine::{build_profile, crate_versions, GitInfo, Machine, RUSTC_VERSION};
+use crate::measure::{self, Granularity, Progress, SamplingPlan, Status};
+use crate::results::{self, Cell, Results, Settings, StepRecord, SubjectRecord, TraceRecord};
 use crate::stats::Summary;
-use crate::{select, EXIT_CELL_FAILED, EXIT_OK};
+use crate::{latency, select, EXIT_CELL_FAILED, EXIT_OK};
 
 /// Finds traces; when none are found and none were asked for explicitly, fetches them (on a
 /// machine with internet) so that the README's one command works on a fresh clone.
@@ -119,7 +119,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<u8> {
     let results = measure_entries(&args, entries)?;
     println!("{}", results.terminal_table());
     println!("{}", results.footer());
-    finish(&args, &results, "compare", &results.markdown())
+    finish(&args, &results)
 }
 
 /// `crdt-bench log`: every step of the engine's optimization log, plus the reference, timed
@@ -135,10 +135,9 @@ pub fn log(args: CompareArgs) -> anyhow::Result<u8> {
         None => bail!("unknown --reference \"{}\"; see `crdt-bench subjects`", args.reference),
     }
     let results = measure_entries(&args, entries)?;
-    let md = crate::report::log_markdown(&results);
     println!("{}", results.terminal_table());
-    println!("{md}");
-    finish(&args, &results, "log", &md)
+    println!("{}", crate::report::log_markdown(&results));
+    finish(&args, &results)
 }
 
 fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow::Result<Results> {
@@ -187,13 +186,21 @@ fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow:
         if progress.0.is_none() {
             eprintln!("{}: {} subjects ...", tr.name, entries.len());
         }
-        let runs = measure::run_trace(&trace, &entries, sel.granularity, &plan, &mut progress);
+        let inputs = measure::Inputs::new(&trace, &entries, sel.granularity);
+        let mut runs = measure::run_trace(&trace, &entries, &inputs, &plan, &mut progress);
+        // Per-txn latency means nothing when the whole trace is one txn.
+        let mut latencies = match sel.granularity {
+            Granularity::PerTxn => {
+                latency::run_trace(&trace, &entries, &inputs, &mut runs, plan.single_sample_above_ns, &mut progress)
+            }
+            Granularity::WholeTrace => vec![None; entries.len()],
+        };
         let ref_median = runs
             .iter()
             .find(|c| c.subject == args.reference && c.status == Status::Ok)
             .and_then(|c| Summary::of(&c.samples_ns))
             .map(|s| s.median_ns);
-        for run in runs {
+        for (run, latency) in runs.into_iter().zip(latencies.drain(..)) {
             let summary = if run.status == Status::Ok { Summary::of(&run.samples_ns) } else { None };
             cells.push(Cell {
                 subject: run.subject,
@@ -212,6 +219,7 @@ fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow:
                     (Some(s), Some(r)) => Some(r / s.median_ns),
                     _ => None,
                 },
+                latency,
             });
         }
         trace_records.push(TraceRecord {
@@ -236,6 +244,7 @@ fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow:
         machine: Machine::detect(),
         rustc: RUSTC_VERSION.into(),
         build_profile: build_profile().into(),
+        crates: crate_versions(),
         git: GitInfo::detect(),
         settings: Settings {
             workload: sel.workload.clone(),
@@ -249,6 +258,7 @@ fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow:
             verification: "every sample's final text compared with endContent, outside the timed region".into(),
         },
         subjects: entries.iter().map(|e| SubjectRecord::from(&e.info)).collect(),
+        steps: StepRecord::for_subjects(&entries.iter().map(|e| e.info.name).collect::<Vec<_>>()),
         traces: trace_records,
         cells,
         wall_s: started.elapsed().as_secs_f64(),
@@ -257,14 +267,11 @@ fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow:
     Ok(results)
 }
 
-/// Writes `NAME.md` and `NAME.json` into the output directory (and `--json FILE`), and turns
+/// Writes the run directory (see `rundir.rs`) under `--out` (and `--json FILE`), and turns
 /// the cells' statuses into the exit code.
-fn finish(args: &CompareArgs, results: &Results, name: &str, markdown: &str) -> anyhow::Result<u8> {
-    let out_dir = args.out.clone().unwrap_or_else(|| traces::repo_root().join("reports"));
-    let md = out_dir.join(format!("{name}.md"));
-    crate::report::write_atomic(&md, markdown.as_bytes()).context("writing the markdown table")?;
-    let json = out_dir.join(format!("{name}.json"));
-    results.write(&json)?;
+fn finish(args: &CompareArgs, results: &Results) -> anyhow::Result<u8> {
+    let out_root = args.out.clone().unwrap_or_else(|| traces::repo_root().join("reports"));
+    let (dir, files) = crate::rundir::write_run(&out_root, results).context("writing the run directory")?;
     if let Some(path) = &args.json {
         results.write(path)?;
     }
@@ -272,10 +279,10 @@ fn finish(args: &CompareArgs, results: &Results, name: &str, markdown: &str) -> 
         let path = crate::ab::save_baseline(results, name)?;
         eprintln!("Saved baseline \"{name}\" to {}", path.display());
     }
+    let charts = files.iter().filter(|f| f.extension().is_some_and(|e| e == "png")).count();
     eprintln!(
-        "\nWrote {} and {}{} in {:.0} s.",
-        md.display(),
-        json.display(),
+        "\nWrote {} (results.json, results.csv, tables.md, {charts} charts as SVG and PNG){} in {:.0} s.",
+        dir.display(),
         args.json.as_ref().map(|p| format!(" and {}", p.display())).unwrap_or_default(),
         results.wall_s
     );

@@ -5,11 +5,13 @@
 pub mod ab;
 pub mod cli;
 pub mod compare;
+pub mod latency;
 pub mod machine;
 pub mod measure;
 pub mod plot;
 pub mod report;
 pub mod results;
+pub mod rundir;
 pub mod select;
 pub mod stats;
 

@@ -86,6 +86,21 @@ impl GitInfo {
 /// `rustc -V` of the compiler that built this binary (captured by build.rs).
 pub const RUSTC_VERSION: &str = env!("CRDT_BENCH_RUSTC_VERSION");
 
+/// Versions of the subjects' crates in the Cargo.lock this binary was built with (by build.rs):
+/// name -> version (versions joined by ", " if the lock has several).
+pub fn crate_versions() -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::<String, String>::new();
+    for (name, version) in env!("CRDT_BENCH_CRATE_VERSIONS").split_whitespace().filter_map(|nv| nv.split_once('@')) {
+        out.entry(name.to_owned())
+            .and_modify(|v| {
+                v.push_str(", ");
+                v.push_str(version);
+            })
+            .or_insert_with(|| version.to_owned());
+    }
+    out
+}
+
 /// The build profile: timings from a debug build are not benchmarks.
 pub fn build_profile() -> &'static str {
     if cfg!(debug_assertions) {

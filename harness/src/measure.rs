@@ -16,7 +16,7 @@
 use std::cell::RefCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use adapters::{Entry, PosUnit, Txn};
+use adapters::{Doc, Entry, PosUnit, Txn};
 use traces::units::txns_in_unit;
 use traces::SequentialTrace;
 
@@ -117,8 +117,14 @@ pub fn describe_mismatch(got: &str, want: &str) -> String {
 
 /// Runs `entry` once on `txns` and verifies the result. `Ok(ns)` only for a verified run.
 pub fn run_verified(entry: &Entry, txns: &[Txn], end_content: &str) -> Result<u64, (Status, String)> {
-    let (ns, mut doc) = catch_unwind(AssertUnwindSafe(|| (entry.timed_local)(txns)))
-        .map_err(|_| (Status::Panicked, take_panic_message()))?;
+    run_checked(|| (entry.timed_local)(txns), end_content)
+}
+
+/// Runs `replay` (one of an [`Entry`]'s replay functions), catching a panic, and verifies the
+/// document it returns against `end_content`. `Ok` only for a verified run.
+pub fn run_checked<T>(replay: impl FnOnce() -> (T, Box<dyn Doc>), end_content: &str) -> Result<T, (Status, String)> {
+    let (measured, mut doc) =
+        catch_unwind(AssertUnwindSafe(replay)).map_err(|_| (Status::Panicked, take_panic_message()))?;
     let text = catch_unwind(AssertUnwindSafe(|| doc.text()))
         .map_err(|_| (Status::Panicked, format!("reading the text: {}", take_panic_message())))?;
     // Dropping a big document can take a while; it is outside the timed region either way.
@@ -126,7 +132,7 @@ pub fn run_verified(entry: &Entry, txns: &[Txn], end_content: &str) -> Result<u6
     if text != end_content {
         return Err((Status::Failed, describe_mismatch(&text, end_content)));
     }
-    Ok(ns)
+    Ok(measured)
 }
 
 /// Progress callback: called after every run with a short description.
@@ -135,22 +141,37 @@ pub trait Progress {
     fn ran(&mut self, what: &str);
 }
 
-/// Times `entries` on `trace` (see the module doc). Returns one cell per entry, in order.
+/// One trace's txns as each of a set of subjects must receive them: built once per position
+/// unit, before any timing, and shared by the throughput and latency runs.
+pub struct Inputs(Vec<(PosUnit, Vec<Txn>)>);
+
+impl Inputs {
+    pub fn new(trace: &SequentialTrace, entries: &[Entry], granularity: Granularity) -> Inputs {
+        let mut inputs: Vec<(PosUnit, Vec<Txn>)> = Vec::new();
+        for e in entries {
+            if !inputs.iter().any(|(u, _)| *u == e.info.unit) {
+                inputs.push((e.info.unit, prepare_txns(trace, e.info.unit, granularity)));
+            }
+        }
+        Inputs(inputs)
+    }
+
+    /// The txns for `entry`, which must be one of the entries the inputs were built for.
+    pub fn get(&self, entry: &Entry) -> &[Txn] {
+        &self.0.iter().find(|(u, _)| *u == entry.info.unit).expect("inputs built for this entry's unit").1
+    }
+}
+
+/// Times `entries` on `trace` (see the module doc), with `inputs` built for them. Returns one
+/// cell per entry, in order.
 pub fn run_trace(
     trace: &SequentialTrace,
     entries: &[Entry],
-    granularity: Granularity,
+    inputs: &Inputs,
     plan: &SamplingPlan,
     progress: &mut dyn Progress,
 ) -> Vec<CellRun> {
-    // Inputs per position unit, built once, before any timing.
-    let mut inputs: Vec<(PosUnit, Vec<Txn>)> = Vec::new();
-    for e in entries {
-        if !inputs.iter().any(|(u, _)| *u == e.info.unit) {
-            inputs.push((e.info.unit, prepare_txns(trace, e.info.unit, granularity)));
-        }
-    }
-    let input = |e: &Entry| &inputs.iter().find(|(u, _)| *u == e.info.unit).expect("prepared above").1;
+    let input = |e: &Entry| inputs.get(e);
 
     let mut cells: Vec<CellRun> = entries
         .iter()

@@ -72,7 +72,8 @@ impl Results {
         self.cells.iter().find(|c| c.subject == subject && c.trace == trace)
     }
 
-    fn label(&self, subject: &str) -> String {
+    /// The subject's label for tables and charts (its name if the file does not list it).
+    pub fn label(&self, subject: &str) -> String {
         self.subjects.iter().find(|s| s.name == subject).map(|s| s.label.clone()).unwrap_or_else(|| subject.into())
     }
 
@@ -150,7 +151,8 @@ impl Results {
         out
     }
 
-    fn subjects_in_order(&self) -> Vec<&str> {
+    /// Subjects in the order of their first cell (the registry's table order).
+    pub fn subjects_in_order(&self) -> Vec<&str> {
         let mut v: Vec<&str> = Vec::new();
         for c in &self.cells {
             if !v.contains(&c.subject.as_str()) {
@@ -256,7 +258,8 @@ fn short(name: &str) -> &str {
 }
 
 /// The optimization log's table: one row per engine step (in log order) with its predecessor,
-/// its idea, and per trace the median time and the speedup vs the reference.
+/// its idea, and per trace the median time and the speedup vs the reference. The steps come
+/// from the results file, so a saved run renders the log it timed.
 pub fn log_markdown(results: &Results) -> String {
     let mut out = String::new();
     let traces: Vec<&str> = results.traces.iter().map(|t| t.name.as_str()).collect();
@@ -265,9 +268,13 @@ pub fn log_markdown(results: &Results) -> String {
     let _ = writeln!(out, "Median ms per trace, and speedup vs `{reference}` from the same run (> 1 is faster).\n");
     let _ = writeln!(out, "| step | predecessor | idea | {} |", traces.join(" | "));
     let _ = writeln!(out, "|---|---|---|{}", "---:|".repeat(traces.len()));
-    let mut rows: Vec<(String, String, String)> = engine::STEPS
+    let mut rows: Vec<(String, String, String)> = results
+        .steps
         .iter()
-        .map(|s| (format!("engine/{}", s.name), s.predecessor.unwrap_or("-").to_owned(), s.idea.to_owned()))
+        .map(|s| {
+            let idea = if s.kept { s.idea.clone() } else { format!("{} (reverted)", s.idea) };
+            (s.subject.clone(), s.predecessor.clone().unwrap_or_else(|| "-".into()), idea)
+        })
         .collect();
     rows.push((reference.clone(), "-".into(), "reference".into()));
     for (subject, pred, idea) in rows {

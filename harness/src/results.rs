@@ -1,9 +1,15 @@
 //! The results file (`--json`): schema `crdt-bench/results/v1`, as DESIGN.md section 6 fixes.
-//! Everything a reader needs to trust or re-plot a number: machine, toolchain, commit,
-//! command line, settings, and every sample.
+//! Everything a reader needs to trust or re-plot a number: machine, toolchain, crate versions,
+//! commit, command line, settings, every sample, and per-edit latency summaries.
+//!
+//! Fields added after the first version (`crates`, `steps`, `latency`) default when absent, so
+//! older files still read and plot.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::latency::Latency;
 use crate::machine::{GitInfo, Machine};
 use crate::measure::{Granularity, SamplingPlan, Status};
 use crate::stats::Summary;
@@ -20,9 +26,16 @@ pub struct Results {
     pub machine: Machine,
     pub rustc: String,
     pub build_profile: String,
+    /// Versions of the subjects' crates, from the Cargo.lock the binary was built with.
+    #[serde(default)]
+    pub crates: BTreeMap<String, String>,
     pub git: GitInfo,
     pub settings: Settings,
     pub subjects: Vec<SubjectRecord>,
+    /// The engine steps among the subjects, in log order (what the log table and the
+    /// optimization-progress chart need, so they can be redrawn from this file alone).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<StepRecord>,
     pub traces: Vec<TraceRecord>,
     pub cells: Vec<Cell>,
     /// Wall time of the whole run, seconds (loading, verification and drops included).
@@ -68,6 +81,41 @@ impl From<&adapters::SubjectInfo> for SubjectRecord {
     }
 }
 
+/// One step of the engine's optimization log.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct StepRecord {
+    /// The subject name, `engine/<step>`.
+    pub subject: String,
+    pub predecessor: Option<String>,
+    pub idea: String,
+    /// On the path from step 0 to the best step (`engine`); a step off it was tried and
+    /// reverted: no later kept step builds on it.
+    pub kept: bool,
+}
+
+impl StepRecord {
+    /// Records of the registered steps whose subjects are in `subjects`, in log order.
+    pub fn for_subjects(subjects: &[&str]) -> Vec<StepRecord> {
+        let mut kept: Vec<&str> = Vec::new();
+        let mut step = Some(<engine::Best as engine::Step>::INFO.name);
+        while let Some(name) = step {
+            kept.push(name);
+            step = engine::STEPS.iter().find(|s| s.name == name).and_then(|s| s.predecessor);
+        }
+        engine::STEPS
+            .iter()
+            .map(|s| (format!("engine/{}", s.name), s))
+            .filter(|(subject, _)| subjects.contains(&subject.as_str()))
+            .map(|(subject, s)| StepRecord {
+                subject,
+                predecessor: s.predecessor.map(str::to_owned),
+                idea: s.idea.to_owned(),
+                kept: kept.contains(&s.name),
+            })
+            .collect()
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct TraceRecord {
     pub name: String,
@@ -103,6 +151,11 @@ pub struct Cell {
     /// Reference median / this median, from the same run: > 1 means faster than the reference.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub speedup_vs_reference: Option<f64>,
+    /// Per-edit latency from a separate verified run (see `latency.rs`); absent when the run
+    /// had none for this cell (older files, whole-trace granularity, or `--quick` skipping a
+    /// cell slower than 5 s).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub latency: Option<Latency>,
 }
 
 impl Cell {

@@ -73,9 +73,33 @@ fn compare_writes_a_results_file_that_follows_the_contract() {
         let median = if s.len() % 2 == 1 { s[s.len() / 2] } else { (s[s.len() / 2 - 1] + s[s.len() / 2]) / 2.0 };
         assert!((c["median_ns"].as_f64().unwrap() - median).abs() < 1e-6, "{c}");
     }
-    assert!(out.join("compare.md").exists() && out.join("compare.json").exists());
-    let md = std::fs::read_to_string(out.join("compare.md")).unwrap();
-    assert!(md.contains("| subject | tiny |") && md.contains("no CRDT, lower bound"), "{md}");
+    // Every cell got a separate, verified latency run: per-1000-patch blocks and quantiles.
+    for c in cells {
+        let l = &c["latency"];
+        assert_eq!(l["block_end_patches"], serde_json::json!([4]), "{c}");
+        assert_eq!(l["txns"], 3);
+        assert_eq!(l["txn_quantiles_ns"].as_array().unwrap().last().unwrap()[0], 1.0);
+    }
+    assert!(v["crates"]["jumprope"].is_string(), "crate versions from Cargo.lock: {}", v["crates"]);
+
+    // The run directory, and `latest` pointing at it.
+    let run_dir = out.join("latest");
+    for f in ["results.json", "results.csv", "tables.md", "comparison-tiny.png", "latency-tiny.svg", "latency-cdf-tiny.png"] {
+        assert!(run_dir.join(f).is_file(), "{f} missing in the run directory");
+    }
+    let name = std::fs::read_link(&run_dir).unwrap();
+    assert!(name.to_str().unwrap().contains(&v["machine"]["hostname"].as_str().unwrap().replace('.', "-")), "{name:?}");
+    let md = std::fs::read_to_string(run_dir.join("tables.md")).unwrap();
+    assert!(md.contains("| subject | tiny |") && md.contains("no CRDT, lower bound") && md.contains("Machine:"), "{md}");
+    let csv = std::fs::read_to_string(run_dir.join("results.csv")).unwrap();
+    let samples: usize = cells.iter().map(|c| c["samples_ns"].as_array().unwrap().len()).sum();
+    assert_eq!(csv.lines().count(), 1 + samples, "one row per sample:\n{csv}");
+
+    // `plot` redraws the same files byte for byte from the saved JSON, running nothing.
+    let again = dir.join("again");
+    let (code, _, stderr) = run(bin().arg("plot").arg(run_dir.join("results.json")).arg("--out").arg(&again));
+    assert_eq!(code, 0, "{stderr}");
+    assert_same_files(&run_dir, &again);
 
     // `tables` re-renders the same tables from the saved file without running anything.
     let (code, stdout2, _) = run(bin().arg("tables").arg(&json));
@@ -144,4 +168,192 @@ fn traces_lists_statistics() {
     let (code, stdout, stderr) = run(bin().args(["traces", "--traces-dir"]).arg(&dir));
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("tiny") && stdout.contains("conc") && stdout.contains("sequential"), "{stdout}");
+}
+
+/// The real traces directory (CI has it beside the clone).
+fn real_traces() -> PathBuf {
+    traces::TraceDir::locate(None).unwrap_or_else(|e| panic!("this test needs the editing traces: {e}")).root
+}
+
+#[test]
+fn ab_a_against_itself_gives_an_interval_containing_one() {
+    let json = std::env::temp_dir().join(format!("crdt-bench-aa-{}.json", std::process::id()));
+    // 99% rather than 95%: a correct 95% interval still misses 1.0 in one A/A run out of 20,
+    // and a test must not fail that often by design.
+    let (code, stdout, stderr) = run(bin()
+        .args(["ab", "rope", "rope", "--traces", "sveltecomponent", "--budget", "1", "--min-pairs", "30"])
+        .args(["--confidence", "0.99", "--no-progress", "--traces-dir"])
+        .arg(real_traces())
+        .arg("--json")
+        .arg(&json));
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(v["schema"], "crdt-bench/ab/v1");
+    let r = &v["results"][0];
+    for key in ["a", "b", "trace", "ratio_median", "ci_low", "ci_high", "verdict", "pairs"] {
+        assert!(r.get(key).is_some(), "missing {key}: {r}");
+    }
+    let (lo, hi) = (r["ci_low"].as_f64().unwrap(), r["ci_high"].as_f64().unwrap());
+    assert!(lo <= 1.0 && 1.0 <= hi, "A/A interval [{lo}, {hi}] must contain 1.0:\n{stdout}");
+    assert!(r["pairs"].as_u64().unwrap() >= 30);
+    assert_ne!(r["verdict"], "faster");
+    assert_ne!(r["verdict"], "slower");
+}
+
+#[test]
+fn ab_detects_a_real_difference() {
+    // The buffered rope is 1.3-1.5x faster than the plain one on every trace here.
+    let (code, stdout, stderr) = run(bin()
+        .args(["ab", "rope", "rope-buf", "--traces", "sveltecomponent", "--budget", "0.5", "--min-pairs", "20", "--no-progress"])
+        .arg("--traces-dir")
+        .arg(real_traces()));
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(stdout.contains("rope-buf is") && stdout.contains("faster than rope"), "{stdout}");
+}
+
+#[test]
+fn instruction_counts_repeat_exactly() {
+    if Command::new("valgrind").arg("--version").output().is_err() {
+        panic!("this test needs valgrind (apt-get install valgrind); .ci/run installs it");
+    }
+    let count = || {
+        let json = std::env::temp_dir().join(format!("crdt-bench-ins-{}-{:?}.json", std::process::id(), std::thread::current().id()));
+        let (code, stdout, stderr) = run(bin()
+            .args(["ab", "rope", "string", "--traces", "sveltecomponent", "--budget", "0.01", "--min-pairs", "2"])
+            .args(["--instructions", "--no-progress", "--traces-dir"])
+            .arg(real_traces())
+            .arg("--json")
+            .arg(&json));
+        assert_eq!(code, 0, "{stdout}\n{stderr}");
+        assert!(!stderr.contains("not deterministic"), "{stderr}");
+        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        let r = &v["results"][0];
+        (r["instructions_a"].as_u64().unwrap(), r["instructions_b"].as_u64().unwrap())
+    };
+    let first = count();
+    assert!(first.0 > 1_000_000 && first.1 > 1_000_000, "{first:?}");
+    assert_eq!(first, count(), "same binary, subject and trace: same instruction counts");
+}
+
+#[test]
+fn ab_usage_errors_exit_2() {
+    for (args, needle) in [
+        (vec!["ab", "rope"], "two subjects"),
+        (vec!["ab", "rope", "nosuch"], "unknown subject"),
+        (vec!["ab", "--baseline", "never-saved-xyz", "rope"], "no baseline"),
+        (vec!["ab", "--baseline", "../x", "rope"], "must be letters"),
+        (vec!["ab", "rope", "string", "--confidence", "2"], "--confidence"),
+    ] {
+        let (code, stdout, stderr) = run(bin().args(&args));
+        assert_eq!(code, 2, "{args:?}: {stdout}{stderr}");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn baseline_round_trip_across_runs() {
+    let dir = trace_dir("baseline", "Hello wörld!");
+    let name = format!("test-{}", std::process::id());
+    let (code, _, stderr) = run(bin()
+        .args(["compare", "--traces", "tiny", "--subjects", "string,rope", "--traces-dir"])
+        .arg(&dir)
+        .args(FAST)
+        .args(["--save-baseline", &name, "--out"])
+        .arg(dir.join("out")));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("Saved baseline"), "{stderr}");
+    let (code, stdout, stderr) = run(bin().args(["ab", "--baseline", &name, "rope", "--no-progress", "--traces-dir"]).arg(&dir));
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(stderr.contains("only as good as this machine's stability"), "{stderr}");
+    assert!(stdout.contains(&format!("{name}:rope")), "{stdout}");
+}
+
+/// Every file in `a` exists in `b` with the same bytes, and the other way round.
+fn assert_same_files(a: &Path, b: &Path) {
+    let names = |d: &Path| {
+        let mut v: Vec<_> = std::fs::read_dir(d).unwrap().map(|e| e.unwrap().file_name()).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names(a), names(b));
+    for n in names(a) {
+        assert!(std::fs::read(a.join(&n)).unwrap() == std::fs::read(b.join(&n)).unwrap(), "{n:?} differs");
+    }
+}
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/results-small.json")
+}
+
+/// The text of every `<text>` element of an SVG, which must parse as XML.
+fn svg_texts(path: &Path) -> Vec<String> {
+    let svg = std::fs::read_to_string(path).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{}: not XML: {e}", path.display()));
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    doc.descendants().filter(|n| n.has_tag_name("text")).filter_map(|n| n.text()).map(|t| t.trim().to_owned()).collect()
+}
+
+#[test]
+fn plot_draws_every_chart_of_a_hand_made_results_file() {
+    let out = std::env::temp_dir().join(format!("crdt-bench-plot-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let (code, stdout, stderr) = run(bin().arg("plot").arg(fixture()).arg("--out").arg(&out));
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let titles = [
+        ("comparison-rustcode", "rustcode: time to replay 36,981 patches (lower is better)"),
+        ("comparison-sveltecomponent", "sveltecomponent: time to replay 18,335 patches (lower is better)"),
+        ("progress", "Optimization log: each engine step's speedup vs diamond-types (log scale)"),
+        ("latency-rustcode", "rustcode: time per patch as the document grows (log scale)"),
+        ("latency-cdf-rustcode", "rustcode: per-edit latency distribution (40,173 txns)"),
+    ];
+    for (stem, title) in titles {
+        let texts = svg_texts(&out.join(format!("{stem}.svg")));
+        assert!(texts.iter().any(|t| t == title), "{stem}.svg has no title {title:?}: {texts:?}");
+        assert!(texts.iter().any(|t| t.contains("Example CPU 3000") && t.contains("commit 012345678")), "{stem}: machine and commit");
+        let png = std::fs::read(out.join(format!("{stem}.png"))).unwrap();
+        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 10_000, "{stem}.png: {} bytes", png.len());
+        // IHDR: 800 px wide.
+        assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 800, "{stem}.png width");
+    }
+    // The CDF legend carries p50/p99/max; the failed cell is shown as failed, not as a time.
+    let cdf = svg_texts(&out.join("latency-cdf-rustcode.svg"));
+    assert!(cdf.iter().any(|t| t.starts_with("automerge: p50") && t.contains("max 22 ms")), "{cdf:?}");
+    assert!(svg_texts(&out.join("comparison-rustcode.svg")).iter().any(|t| t == "FAILED verification"));
+    let md = std::fs::read_to_string(out.join("tables.md")).unwrap();
+    assert!(md.contains("| subject | sveltecomponent | rustcode |") && md.contains("Median ns per patch"), "{md}");
+}
+
+#[test]
+fn plot_reads_a_file_without_the_newer_sections() {
+    // A results file from before latency runs, crate versions and step records.
+    let mut v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(fixture()).unwrap()).unwrap();
+    let obj = v.as_object_mut().unwrap();
+    obj.remove("crates");
+    obj.remove("steps");
+    for c in obj["cells"].as_array_mut().unwrap() {
+        c.as_object_mut().unwrap().remove("latency");
+    }
+    let dir = std::env::temp_dir().join(format!("crdt-bench-plot-old-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("results.json"), serde_json::to_string(&v).unwrap()).unwrap();
+    let (code, stdout, stderr) = run(bin().arg("plot").arg(dir.join("results.json")));
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(dir.join("comparison-rustcode.png").is_file());
+    assert!(!dir.join("latency-rustcode.png").exists() && !dir.join("progress.png").exists());
+}
+
+#[test]
+fn plot_rejects_a_results_file_of_another_schema() {
+    let dir = std::env::temp_dir().join(format!("crdt-bench-plot-schema-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("ab.json");
+    std::fs::write(&path, r#"{"schema":"crdt-bench/ab/v1","results":[]}"#).unwrap();
+    let (code, stdout, stderr) = run(bin().arg("plot").arg(&path));
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(
+        stderr.contains("schema is Some(\"crdt-bench/ab/v1\")") && stderr.contains("this tool reads \"crdt-bench/results/v1\""),
+        "{stderr}"
+    );
+    assert!(!dir.join("results.csv").exists(), "nothing is written for a rejected file");
 }

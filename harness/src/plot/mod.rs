@@ -16,6 +16,9 @@
 //! [`Legend`] laid out in rows under the plot rather than inside it, where it could cover data.
 
 mod ab;
+mod comparison;
+mod latency;
+mod progress;
 mod rows;
 
 use std::path::{Path, PathBuf};
@@ -27,6 +30,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontStyle;
 
 pub use ab::ab_ratio_plot;
+pub use comparison::comparison_plots;
+pub use latency::{latency_cdf_plots, latency_over_trace_plots};
+pub use progress::progress_plot;
 
 use crate::results::Results;
 
@@ -123,6 +129,19 @@ fn rasterise(svg: &str, w: u32, h: u32) -> anyhow::Result<Vec<u8>> {
     let mut pixmap = resvg::tiny_skia::Pixmap::new(w, h).ok_or_else(|| anyhow::anyhow!("empty chart ({w} x {h})"))?;
     resvg::render(&tree, resvg::tiny_skia::Transform::identity(), &mut pixmap.as_mut());
     Ok(pixmap.encode_png()?)
+}
+
+/// Every chart a results file has data for, into `dir`; returns the files written.
+///
+/// - comparison: always (one chart per trace);
+/// - optimization progress: when the run timed engine steps (`crdt-bench log`);
+/// - per-edit latency over the trace and its distribution: when cells carry latency data.
+pub fn all_plots(results: &Results, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = comparison_plots(results, dir)?;
+    files.extend(progress_plot(results, dir)?);
+    files.extend(latency_over_trace_plots(results, dir)?);
+    files.extend(latency_cdf_plots(results, dir)?);
+    Ok(files)
 }
 
 /// A trace name as part of a file name (`ascii_only/rustcode` -> `ascii_only-rustcode`).
@@ -251,7 +270,6 @@ impl Frame {
 pub(crate) enum Swatch {
     Line,
     Dot,
-    Ring,
 }
 
 /// A legend in rows under the plot: as many columns as fit the width, entries in reading order.
@@ -293,7 +311,6 @@ impl Legend {
             match swatch {
                 Swatch::Line => area.draw(&PathElement::new(vec![(x, mid), (x + SWATCH_PX as i32 - 6, mid)], color.stroke_width(3)))?,
                 Swatch::Dot => area.draw(&Circle::new((x + 10, mid), 5, color.filled()))?,
-                Swatch::Ring => area.draw(&Circle::new((x + 10, mid), 5, color.stroke_width(2)))?,
             }
             let style = font(SMALL_SIZE).color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center));
             area.draw(&Text::new(text.as_str(), (x + SWATCH_PX as i32, mid), style))?;
@@ -338,10 +355,43 @@ pub(crate) fn trim_number(v: f64) -> String {
     }
 }
 
-/// Bounds of a log axis that contains `lo..=hi` with some room: `pad` is a factor on each side.
-pub(crate) fn log_bounds(lo: f64, hi: f64, pad: f64) -> (f64, f64) {
-    let lo = lo.max(f64::MIN_POSITIVE);
-    ((lo / pad), (hi.max(lo) * pad))
+/// A count with thousands separators: 259,778.
+pub(crate) fn fmt_count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Tick positions for a log axis over `lo..=hi`: the finest of 1-2-5, 1-3 and 1 per decade that
+/// gives at most 8 ticks (plotters' own choice crowds the labels near the top of each decade);
+/// a finer set when the range is too narrow for 3 of them; every n-th decade over a huge range.
+pub(crate) fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let with = |mantissas: &[f64]| -> Vec<f64> {
+        let (k0, k1) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+        (k0..=k1)
+            .flat_map(|k| mantissas.iter().map(move |m| m * 10f64.powi(k)))
+            .filter(|v| (lo..=hi).contains(v))
+            .collect()
+    };
+    let fine = with(&[1.0, 1.5, 2.0, 3.0, 5.0, 7.0]);
+    if with(&[1.0, 2.0, 5.0]).len() < 3 {
+        return fine;
+    }
+    for mantissas in [&[1.0, 2.0, 5.0][..], &[1.0, 3.0], &[1.0]] {
+        let ticks = with(mantissas);
+        if ticks.len() <= 8 {
+            return ticks;
+        }
+    }
+    let decades = with(&[1.0]);
+    let step = decades.len().div_ceil(8);
+    decades.into_iter().step_by(step).collect()
 }
 
 /// The subtitle every results chart carries: machine, commit, date, workload and granularity.
@@ -368,6 +418,17 @@ mod tests {
         assert_eq!(fmt_tick_ns(300.0), "300 ns");
         assert_eq!(fmt_tick_ns(16e6), "16 ms");
         assert_eq!(fmt_tick_ns(1.5e9), "1.5 s");
+        assert_eq!(fmt_count(259_778), "259,778");
+        assert_eq!(fmt_count(999), "999");
+        assert_eq!(fmt_count(1_000), "1,000");
+    }
+
+    #[test]
+    fn log_ticks_stay_few_and_round() {
+        assert_eq!(log_ticks(0.1, 2.0).len(), 5); // 0.1 0.2 0.5 1 2
+        assert_eq!(log_ticks(1e5, 1e10).len(), 6); // decades
+        assert!(log_ticks(0.9, 1.6).len() >= 2);
+        assert!(log_ticks(1.0, 1e30).len() <= 8);
     }
 
     #[test]
