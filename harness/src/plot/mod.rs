@@ -15,7 +15,7 @@
 //! subtitle naming trace, workload and machine, notes at the bottom) around the plot, and a
 //! [`Legend`] laid out in rows under the plot rather than inside it, where it could cover data.
 
-mod ab;
+pub mod ab;
 mod comparison;
 mod latency;
 mod progress;
