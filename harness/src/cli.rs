@@ -39,7 +39,7 @@ pub enum Command {
     /// Example:
     ///   crdt-bench log --quick --traces sveltecomponent --json log.json
     #[command(verbatim_doc_comment)]
-    Log(CompareArgs),
+    Log(LogArgs),
     /// A/B test: is subject B faster than A? Paired, interleaved samples; median ratio with a
     /// bootstrap confidence interval; a verdict; optionally instruction counts (callgrind).
     ///
@@ -155,6 +155,16 @@ pub struct CompareArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct LogArgs {
+    #[command(flatten)]
+    pub compare: CompareArgs,
+    /// Also write the optimization log document (one section per step from the registry, and
+    /// this run's table) to FILE, e.g. optimizations.md.
+    #[arg(long, value_name = "FILE")]
+    pub write_log: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
 pub struct AbArgs {
     /// Two subjects A B (B is judged against A); with --baseline, one subject.
     #[arg(value_name = "SUBJECT", num_args = 1..=2, required = true)]
@@ -235,7 +245,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             println!("{}", r.terminal_table());
             println!("{}", r.footer());
             if let Some(path) = markdown {
-                crate::report::write_atomic(&path, r.markdown().as_bytes())?;
+                crate::report::write_atomic(&path, crate::rundir::tables_markdown(&r).as_bytes())?;
             }
             Ok(crate::EXIT_OK)
         }

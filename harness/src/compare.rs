@@ -124,7 +124,8 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<u8> {
 
 /// `crdt-bench log`: every step of the engine's optimization log, plus the reference, timed
 /// in one interleaved run.
-pub fn log(args: CompareArgs) -> anyhow::Result<u8> {
+pub fn log(log_args: crate::cli::LogArgs) -> anyhow::Result<u8> {
+    let args = log_args.compare;
     if args.select.subjects.is_some() {
         bail!("`log` runs every engine step and the reference; use `compare --subjects` to pick subjects");
     }
@@ -137,6 +138,10 @@ pub fn log(args: CompareArgs) -> anyhow::Result<u8> {
     let results = measure_entries(&args, entries)?;
     println!("{}", results.terminal_table());
     println!("{}", crate::report::log_markdown(&results));
+    if let Some(path) = &log_args.write_log {
+        crate::report::write_atomic(path, crate::report::optimizations_markdown(&results).as_bytes())?;
+        eprintln!("Wrote the optimization log to {}", path.display());
+    }
     finish(&args, &results)
 }
 

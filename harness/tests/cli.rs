@@ -184,6 +184,8 @@ fn ab_a_against_itself_gives_an_interval_containing_one() {
         .args(["ab", "rope", "rope", "--traces", "sveltecomponent", "--budget", "1", "--min-pairs", "30"])
         .args(["--confidence", "0.99", "--no-progress", "--traces-dir"])
         .arg(real_traces())
+        .arg("--out")
+        .arg(std::env::temp_dir())
         .arg("--json")
         .arg(&json));
     assert_eq!(code, 0, "{stdout}\n{stderr}");
@@ -206,7 +208,9 @@ fn ab_detects_a_real_difference() {
     let (code, stdout, stderr) = run(bin()
         .args(["ab", "rope", "rope-buf", "--traces", "sveltecomponent", "--budget", "0.5", "--min-pairs", "20", "--no-progress"])
         .arg("--traces-dir")
-        .arg(real_traces()));
+        .arg(real_traces())
+        .arg("--out")
+        .arg(std::env::temp_dir()));
     assert_eq!(code, 0, "{stdout}\n{stderr}");
     assert!(stdout.contains("rope-buf is") && stdout.contains("faster than rope"), "{stdout}");
 }
@@ -222,6 +226,8 @@ fn instruction_counts_repeat_exactly() {
             .args(["ab", "rope", "string", "--traces", "sveltecomponent", "--budget", "0.01", "--min-pairs", "2"])
             .args(["--instructions", "--no-progress", "--traces-dir"])
             .arg(real_traces())
+            .arg("--out")
+            .arg(std::env::temp_dir())
             .arg("--json")
             .arg(&json));
         assert_eq!(code, 0, "{stdout}\n{stderr}");
@@ -262,7 +268,8 @@ fn baseline_round_trip_across_runs() {
         .arg(dir.join("out")));
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("Saved baseline"), "{stderr}");
-    let (code, stdout, stderr) = run(bin().args(["ab", "--baseline", &name, "rope", "--no-progress", "--traces-dir"]).arg(&dir));
+    let (code, stdout, stderr) =
+        run(bin().args(["ab", "--baseline", &name, "rope", "--no-progress", "--traces-dir"]).arg(&dir).arg("--out").arg(dir.join("out")));
     assert_eq!(code, 0, "{stdout}\n{stderr}");
     assert!(stderr.contains("only as good as this machine's stability"), "{stderr}");
     assert!(stdout.contains(&format!("{name}:rope")), "{stdout}");

@@ -6,7 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::rows::{draw_row_labels, label_area_px, row_center, RowLabel};
-use super::{font, save, trace_color, trim_number, Chart, Frame, GREY, SMALL_SIZE, WIDTH_PX};
+use super::{font, log_ticks, save, trace_color, trim_number, Chart, Frame, GREY, SMALL_SIZE, WIDTH_PX};
 
 const ROW_PX: u32 = 64;
 
@@ -49,8 +49,8 @@ impl AbChart {
                 strong: false,
             })
             .collect();
-        // A linear axis: A/B ratios sit near 1, where log ticks would be sparse; 1.0 is always
-        // in view so the reader sees which side of "no difference" the dots are on.
+        // A log axis, so 2x slower and 2x faster are as far from 1 (and a few noisy pairs at 10x
+        // do not squash the rest); 1.0 is always in view, to show which side the dots are on.
         let (mut lo, mut hi) = (1.0f64, 1.0f64);
         for (_, ratios, _) in &rows {
             if let (Some(a), Some(b)) = (ratios.first(), ratios.last()) {
@@ -58,7 +58,7 @@ impl AbChart {
                 hi = hi.max(*b);
             }
         }
-        let pad = ((hi - lo) * 0.08).max(0.01);
+        let pad = (hi / lo).powf(0.06).max(1.01);
         AbChart {
             frame: Frame::new(
                 title,
@@ -68,7 +68,7 @@ impl AbChart {
             ),
             rows,
             labels,
-            x_range: ((lo - pad).max(0.0), hi + pad),
+            x_range: (lo / pad, hi * pad),
         }
     }
 }
@@ -89,20 +89,20 @@ impl Chart for AbChart {
     {
         let area = self.frame.draw(root)?;
         let n = self.rows.len().max(1);
+        let (lo, hi) = self.x_range;
         let mut chart = ChartBuilder::on(&area)
             .margin_left(8)
             .margin_right(24)
             .margin_top(6)
             .x_label_area_size(44)
             .y_label_area_size(label_area_px(&self.labels))
-            .build_cartesian_2d(self.x_range.0..self.x_range.1, 0f64..n as f64)?;
+            .build_cartesian_2d((lo..hi).log_scale().with_key_points(log_ticks(lo, hi)), 0f64..n as f64)?;
         chart
             .configure_mesh()
             .disable_y_mesh()
             .y_labels(0)
-            .x_labels(8)
             .x_label_formatter(&|v| trim_number(*v))
-            .x_desc("time of B ÷ time of A")
+            .x_desc("time of B ÷ time of A (log scale)")
             .label_style(font(SMALL_SIZE).color(&BLACK))
             .axis_desc_style(font(SMALL_SIZE).color(&GREY))
             .light_line_style(WHITE)

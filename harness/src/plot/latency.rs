@@ -57,11 +57,14 @@ const METHOD_NOTE: &str =
 pub fn latency_over_trace_plots(results: &Results, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for t in &results.traces {
-        let lines: Vec<(RGBColor, String, Vec<(f64, f64)>)> = series(results, &t.name)
-            .into_iter()
-            .map(|(subject, label, l)| (subject_color(subject), label, per_patch_points(l)))
-            .filter(|(_, _, points)| !points.is_empty())
-            .collect();
+        let (mut lines, mut legend) = (Vec::new(), Vec::new());
+        for (subject, label, l) in series(results, &t.name) {
+            let points = per_patch_points(l);
+            if !points.is_empty() {
+                legend.push((subject_color(subject), Swatch::Line, label));
+                lines.push(Line { color: subject_color(subject), points });
+            }
+        }
         if lines.is_empty() {
             continue;
         }
@@ -74,7 +77,7 @@ pub fn latency_over_trace_plots(results: &Results, dir: &Path) -> anyhow::Result
                 &run_subtitle(results),
                 &notes,
             ),
-            legend: Legend::new(lines.iter().map(|(c, label, _)| (*c, Swatch::Line, label.clone())).collect()),
+            legend: Legend::new(legend),
             lines,
             kind: Kind::OverTrace,
         };
@@ -119,7 +122,7 @@ pub fn latency_cdf_plots(results: &Results, dir: &Path) -> anyhow::Result<Vec<Pa
                     fmt_tick_ns(max as f64)
                 ),
             ));
-            lines.push((subject_color(subject), label, points));
+            lines.push(Line { color: subject_color(subject), points });
         }
         if lines.is_empty() {
             continue;
@@ -150,17 +153,23 @@ enum Kind {
     Cdf,
 }
 
+/// One subject's line.
+struct Line {
+    color: RGBColor,
+    points: Vec<(f64, f64)>,
+}
+
 /// A chart of lines, one per subject, with the legend under it.
 struct LineChart {
     frame: Frame,
     legend: Legend,
-    lines: Vec<(RGBColor, String, Vec<(f64, f64)>)>,
+    lines: Vec<Line>,
     kind: Kind,
 }
 
 impl LineChart {
     fn bounds(&self) -> ((f64, f64), (f64, f64)) {
-        let points = self.lines.iter().flat_map(|(_, _, p)| p.iter());
+        let points = self.lines.iter().flat_map(|l| l.points.iter());
         let (mut x0, mut x1, mut y0, mut y1) = (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
         for &(x, y) in points {
             (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
@@ -203,8 +212,8 @@ impl Chart for LineChart {
                     .light_line_style(WHITE)
                     .bold_line_style(RGBColor(225, 225, 225))
                     .draw()?;
-                for (color, _, points) in &self.lines {
-                    chart.draw_series(LineSeries::new(points.iter().copied(), color.stroke_width(2)))?;
+                for l in &self.lines {
+                    chart.draw_series(LineSeries::new(l.points.iter().copied(), l.color.stroke_width(2)))?;
                 }
             }
             Kind::Cdf => {
@@ -220,8 +229,8 @@ impl Chart for LineChart {
                     .light_line_style(WHITE)
                     .bold_line_style(RGBColor(225, 225, 225))
                     .draw()?;
-                for (color, _, points) in &self.lines {
-                    chart.draw_series(LineSeries::new(points.iter().copied(), color.stroke_width(2)))?;
+                for l in &self.lines {
+                    chart.draw_series(LineSeries::new(l.points.iter().copied(), l.color.stroke_width(2)))?;
                 }
                 let f = FRAME_BUDGET_NS;
                 chart.draw_series(DashedLineSeries::new(vec![(f, 0.0), (f, 1.0)], 6, 4, FRAME_RED.stroke_width(2)))?;

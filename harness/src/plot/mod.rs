@@ -337,16 +337,13 @@ pub(crate) fn fmt_tick_ns(ns: f64) -> String {
     format!("{} {unit}", trim_number(v))
 }
 
-/// A plain number with at most 3 significant digits and no trailing zeros.
+/// A plain number with at most 3 significant digits and no trailing zeros (0.0005, 2.5, 300).
 pub(crate) fn trim_number(v: f64) -> String {
-    let s = if v >= 100.0 {
+    let s = if v >= 100.0 || v <= 0.0 {
         format!("{v:.0}")
-    } else if v >= 10.0 {
-        format!("{v:.1}")
-    } else if v >= 1.0 {
-        format!("{v:.2}")
     } else {
-        format!("{v:.3}")
+        let decimals = (2 - v.log10().floor() as i32).max(0) as usize;
+        format!("{v:.decimals$}")
     };
     if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_owned()
@@ -358,19 +355,15 @@ pub(crate) fn trim_number(v: f64) -> String {
 /// A count with thousands separators: 259,778.
 pub(crate) fn fmt_count(n: usize) -> String {
     let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    let groups: Vec<&str> =
+        digits.as_bytes().rchunks(3).rev().map(|g| std::str::from_utf8(g).expect("ASCII digits")).collect();
+    groups.join(",")
 }
 
 /// Tick positions for a log axis over `lo..=hi`: the finest of 1-2-5, 1-3 and 1 per decade that
 /// gives at most 8 ticks (plotters' own choice crowds the labels near the top of each decade);
-/// a finer set when the range is too narrow for 3 of them; every n-th decade over a huge range.
+/// evenly spaced round numbers when the range is too narrow for 3 of those (a narrow log axis
+/// looks linear anyway); every n-th decade over a huge range.
 pub(crate) fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
     let with = |mantissas: &[f64]| -> Vec<f64> {
         let (k0, k1) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
@@ -379,9 +372,8 @@ pub(crate) fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
             .filter(|v| (lo..=hi).contains(v))
             .collect()
     };
-    let fine = with(&[1.0, 1.5, 2.0, 3.0, 5.0, 7.0]);
     if with(&[1.0, 2.0, 5.0]).len() < 3 {
-        return fine;
+        return linear_ticks(lo, hi);
     }
     for mantissas in [&[1.0, 2.0, 5.0][..], &[1.0, 3.0], &[1.0]] {
         let ticks = with(mantissas);
@@ -392,6 +384,17 @@ pub(crate) fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
     let decades = with(&[1.0]);
     let step = decades.len().div_ceil(8);
     decades.into_iter().step_by(step).collect()
+}
+
+/// Five to eight evenly spaced round ticks (steps of 1, 2 or 5 times a power of ten) in `lo..=hi`.
+pub(crate) fn linear_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let rough = (hi - lo) / 7.0;
+    let power = 10f64.powf(rough.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * power).find(|s| *s >= rough * (1.0 - 1e-9)).unwrap_or(10.0 * power);
+    let first = (lo / step).ceil() as i64;
+    let last = (hi / step).floor() as i64;
+    // Multiplying an integer by the step (not adding steps) keeps 0.3 from becoming 0.30000000000000004.
+    (first..=last).map(|k| k as f64 * step).collect()
 }
 
 /// The subtitle every results chart carries: machine, commit, date, workload and granularity.
@@ -418,6 +421,10 @@ mod tests {
         assert_eq!(fmt_tick_ns(300.0), "300 ns");
         assert_eq!(fmt_tick_ns(16e6), "16 ms");
         assert_eq!(fmt_tick_ns(1.5e9), "1.5 s");
+        assert_eq!(trim_number(0.0005), "0.0005");
+        assert_eq!(trim_number(0.3), "0.3");
+        assert_eq!(trim_number(12.26), "12.3");
+        assert_eq!(trim_number(0.0), "0");
         assert_eq!(fmt_count(259_778), "259,778");
         assert_eq!(fmt_count(999), "999");
         assert_eq!(fmt_count(1_000), "1,000");
@@ -427,7 +434,8 @@ mod tests {
     fn log_ticks_stay_few_and_round() {
         assert_eq!(log_ticks(0.1, 2.0).len(), 5); // 0.1 0.2 0.5 1 2
         assert_eq!(log_ticks(1e5, 1e10).len(), 6); // decades
-        assert!(log_ticks(0.9, 1.6).len() >= 2);
+        assert!(log_ticks(0.9, 1.6).len() >= 3);
+        assert_eq!(linear_ticks(0.95, 1.05), vec![0.96, 0.98, 1.0, 1.02, 1.04]);
         assert!(log_ticks(1.0, 1e30).len() <= 8);
     }
 
