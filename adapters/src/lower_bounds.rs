@@ -38,39 +38,59 @@ pub(crate) fn seeded_rope() -> JumpRope {
     JumpRope::new_from_seed(123)
 }
 
-/// jumprope's skip-list rope.
-#[derive(Debug)]
-pub struct RopeDoc(JumpRope);
+/// The two jumprope flavours, so one `Subject` impl serves both.
+pub trait Rope {
+    fn fresh() -> Self;
+    fn remove(&mut self, range_chars: std::ops::Range<usize>);
+    fn insert(&mut self, pos_chars: usize, text: &str);
+    fn len_chars(&self) -> usize;
+    fn to_text(&self) -> String;
+}
 
-impl Subject for RopeDoc {
-    fn new_doc() -> Self {
-        RopeDoc(seeded_rope())
+impl Rope for JumpRope {
+    fn fresh() -> Self {
+        seeded_rope()
     }
-    fn apply_txn(&mut self, patches: &[Patch]) {
-        for p in patches {
-            if p.del_chars > 0 {
-                self.0.remove(p.pos_chars..p.pos_chars + p.del_chars);
-            }
-            if !p.ins.is_empty() {
-                self.0.insert(p.pos_chars, &p.ins);
-            }
-        }
+    fn remove(&mut self, range_chars: std::ops::Range<usize>) {
+        JumpRope::remove(self, range_chars)
     }
-    fn text(&mut self) -> String {
-        self.0.to_string()
+    fn insert(&mut self, pos_chars: usize, text: &str) {
+        JumpRope::insert(self, pos_chars, text)
     }
-    fn len_chars(&mut self) -> usize {
-        self.0.len_chars()
+    fn len_chars(&self) -> usize {
+        JumpRope::len_chars(self)
+    }
+    fn to_text(&self) -> String {
+        self.to_string()
     }
 }
 
 /// jumprope's buffered rope: merges adjacent edits before they reach the skip list.
-#[derive(Debug)]
-pub struct RopeBufDoc(JumpRopeBuf);
+impl Rope for JumpRopeBuf {
+    fn fresh() -> Self {
+        JumpRopeBuf::with_rope(seeded_rope())
+    }
+    fn remove(&mut self, range_chars: std::ops::Range<usize>) {
+        JumpRopeBuf::remove(self, range_chars)
+    }
+    fn insert(&mut self, pos_chars: usize, text: &str) {
+        JumpRopeBuf::insert(self, pos_chars, text)
+    }
+    fn len_chars(&self) -> usize {
+        JumpRopeBuf::len_chars(self)
+    }
+    fn to_text(&self) -> String {
+        self.to_string()
+    }
+}
 
-impl Subject for RopeBufDoc {
+/// A jumprope (`JumpRope` or `JumpRopeBuf`) as a subject.
+#[derive(Debug)]
+pub struct RopeDoc<R>(R);
+
+impl<R: Rope> Subject for RopeDoc<R> {
     fn new_doc() -> Self {
-        RopeBufDoc(JumpRopeBuf::with_rope(seeded_rope()))
+        RopeDoc(R::fresh())
     }
     fn apply_txn(&mut self, patches: &[Patch]) {
         for p in patches {
@@ -83,7 +103,7 @@ impl Subject for RopeBufDoc {
         }
     }
     fn text(&mut self) -> String {
-        self.0.to_string()
+        self.0.to_text()
     }
     fn len_chars(&mut self) -> usize {
         self.0.len_chars()
@@ -101,7 +121,7 @@ pub(crate) fn register(out: &mut Vec<Entry>) {
         notes: NOTE,
         skip_traces: &[],
     }));
-    out.push(make::<RopeDoc>(SubjectInfo {
+    out.push(make::<RopeDoc<JumpRope>>(SubjectInfo {
         name: "rope",
         label: "jumprope (no CRDT, lower bound)",
         kind: Kind::LowerBound,
@@ -110,7 +130,7 @@ pub(crate) fn register(out: &mut Vec<Entry>) {
         notes: NOTE,
         skip_traces: &[],
     }));
-    out.push(make::<RopeBufDoc>(SubjectInfo {
+    out.push(make::<RopeDoc<JumpRopeBuf>>(SubjectInfo {
         name: "rope-buf",
         label: "jumprope buffered (no CRDT, lower bound)",
         kind: Kind::LowerBound,

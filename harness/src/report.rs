@@ -6,6 +6,7 @@ use std::path::Path;
 
 use crate::measure::Status;
 use crate::results::{Cell, Results};
+use crate::stats::Summary;
 
 /// Writes `bytes` to `path` atomically (temp file in the same directory, then rename), so an
 /// interrupted run never leaves a half-written file.
@@ -169,12 +170,12 @@ impl Results {
         v
     }
 
-    /// Median ms per trace, one row per subject (the style of the published tables).
-    pub fn markdown_ms_table(&self) -> String {
+    /// A subject x trace markdown matrix under `caption`; `ok` formats a verified cell, other
+    /// cells show their status.
+    fn markdown_matrix(&self, caption: &str, ok: impl Fn(&Cell, &Summary) -> String) -> String {
         let mut out = String::new();
         let traces: Vec<&str> = self.traces.iter().map(|t| t.name.as_str()).collect();
-        let _ = writeln!(out, "Median time, ms (lower is better); workload `{}`", self.settings.workload);
-        out.push('\n');
+        let _ = writeln!(out, "{caption}\n");
         let _ = writeln!(out, "| subject | {} |", traces.join(" | "));
         let _ = writeln!(out, "|---|{}", "---:|".repeat(traces.len()));
         for s in self.subjects_in_order() {
@@ -182,7 +183,7 @@ impl Results {
                 .iter()
                 .map(|t| match self.cell(s, t) {
                     Some(c) => match c.summary() {
-                        Some(sum) => fmt_ms(sum.median_ns),
+                        Some(sum) => ok(c, &sum),
                         None => status_word(c).to_owned(),
                     },
                     None => "-".into(),
@@ -193,36 +194,25 @@ impl Results {
         out
     }
 
+    /// Median ms per trace, one row per subject (the style of the published tables).
+    pub fn markdown_ms_table(&self) -> String {
+        let caption = format!("Median time, ms (lower is better); workload `{}`", self.settings.workload);
+        self.markdown_matrix(&caption, |_, sum| fmt_ms(sum.median_ns))
+    }
+
     /// ns per patch with the speedup against the reference, one row per subject.
     pub fn markdown_ns_table(&self) -> String {
-        let mut out = String::new();
-        let traces: Vec<&str> = self.traces.iter().map(|t| t.name.as_str()).collect();
-        let _ = writeln!(
-            out,
+        let caption = format!(
             "Median ns per patch, and speedup vs `{}` measured in the same run (> 1 is faster)",
             self.settings.reference
         );
-        out.push('\n');
-        let _ = writeln!(out, "| subject | {} |", traces.join(" | "));
-        let _ = writeln!(out, "|---|{}", "---:|".repeat(traces.len()));
-        for s in self.subjects_in_order() {
-            let cells: Vec<String> = traces
-                .iter()
-                .map(|t| match self.cell(s, t) {
-                    Some(c) => match c.summary() {
-                        Some(sum) => format!(
-                            "{:.0} ns ({})",
-                            sum.median_ns / c.patches as f64,
-                            c.speedup_vs_reference.map(fmt_ratio).unwrap_or_else(|| "-".into())
-                        ),
-                        None => status_word(c).to_owned(),
-                    },
-                    None => "-".into(),
-                })
-                .collect();
-            let _ = writeln!(out, "| {} | {} |", self.label(s), cells.join(" | "));
-        }
-        out
+        self.markdown_matrix(&caption, |c, sum| {
+            format!(
+                "{:.0} ns ({})",
+                sum.median_ns / c.patches as f64,
+                c.speedup_vs_reference.map(fmt_ratio).unwrap_or_else(|| "-".into())
+            )
+        })
     }
 
     /// The full markdown report: both tables, the subjects' fairness notes, the footer.

@@ -26,7 +26,8 @@ pub(crate) fn label_area_px(labels: &[RowLabel]) -> u32 {
     labels
         .iter()
         .map(|l| {
-            let main = text_width_px(&l.text, TEXT_SIZE) + if l.strong { l.text.len() as u32 } else { 0 };
+            let f = if l.strong { bold(TEXT_SIZE) } else { font(TEXT_SIZE) };
+            let main = f.box_size(&l.text).map_or(0, |(w, _)| w);
             main.max(l.detail.as_deref().map(|d| text_width_px(d, SMALL_SIZE)).unwrap_or(0))
         })
         .max()
