@@ -29,7 +29,9 @@ fn local(c: &mut Criterion) {
     let subjects = list("CRDT_BENCH_SUBJECTS", DEFAULT_SUBJECTS);
     let trace_names = list("CRDT_BENCH_TRACE_NAMES", &traces::STANDARD_TRACES.join(","));
     let mut group = c.benchmark_group("local");
-    group.sample_size(10).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(3));
+    // 10 samples (criterion's minimum) so that slower subjects finish; criterion's own
+    // --warm-up-time / --measurement-time still apply.
+    group.sample_size(10);
     for trace_name in &trace_names {
         let trace = dir.load_sequential(trace_name).unwrap_or_else(|e| panic!("{e}"));
         group.throughput(Throughput::Elements(trace.patch_count() as u64));

@@ -180,14 +180,13 @@ pub fn trace_color(name: &str) -> RGBColor {
     }
 }
 
-const EXTRA: [RGBColor; 10] = [
+/// Colours for other names: none is close to a fixed subject's (no blues, greys or oranges),
+/// so an engine step never looks like diamond-types or a lower bound.
+const EXTRA: [RGBColor; 7] = [
     RGBColor(148, 103, 189),
     RGBColor(140, 86, 75),
     RGBColor(227, 119, 194),
-    RGBColor(127, 127, 127),
     RGBColor(188, 189, 34),
-    RGBColor(23, 190, 207),
-    RGBColor(57, 59, 121),
     RGBColor(99, 121, 57),
     RGBColor(140, 109, 49),
     RGBColor(132, 60, 57),
