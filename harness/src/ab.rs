@@ -320,7 +320,7 @@ pub fn ab(args: AbArgs) -> anyhow::Result<u8> {
         (None, _) => bail!("ab takes two subjects: `crdt-bench ab A B` (or `ab --baseline NAME SUBJECT`)"),
         (Some(_), _) => bail!("with --baseline, ab takes one subject: `crdt-bench ab --baseline NAME SUBJECT`"),
     };
-    let dir = traces::TraceDir::locate(sel.traces_dir.as_deref()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let dir = crate::compare::locate_or_fetch(sel.traces_dir.as_deref())?;
     let trace_refs = match (&baseline, &sel.traces) {
         (Some((_, r)), None) => {
             let names: Vec<String> = r.traces.iter().map(|t| t.name.clone()).collect();

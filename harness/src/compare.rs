@@ -16,7 +16,7 @@ use crate::{latency, select, EXIT_CELL_FAILED, EXIT_OK};
 
 /// Finds traces; when none are found and none were asked for explicitly, fetches them (on a
 /// machine with internet) so that the README's one command works on a fresh clone.
-fn locate_or_fetch(flag: Option<&std::path::Path>) -> anyhow::Result<TraceDir> {
+pub(crate) fn locate_or_fetch(flag: Option<&std::path::Path>) -> anyhow::Result<TraceDir> {
     match TraceDir::locate(flag) {
         Ok(dir) => Ok(dir),
         Err(not_found) if flag.is_some() || std::env::var_os(traces::ENV_TRACES_DIR).is_some() => {
