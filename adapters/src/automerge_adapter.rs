@@ -44,5 +44,6 @@ pub(crate) fn entry() -> Entry {
         version: "automerge 0.12.0",
         notes: "AutoCommit with TextEncoding::UnicodeCodePoint; splice_text per patch; commit() at each transaction boundary",
         skip_traces: &[],
+        quick_skip_traces: &[],
     })
 }

@@ -53,5 +53,6 @@ pub(crate) fn entry() -> Entry {
         version: "cola-crdt 0.1.1 + jumprope 1.1.2",
         notes: "cola stores no text: its Replica is paired with a JumpRope holding the text, both timed",
         skip_traces: &[],
+        quick_skip_traces: &[],
     })
 }

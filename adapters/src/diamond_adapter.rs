@@ -56,5 +56,6 @@ pub(crate) fn entry() -> Entry {
         version: "diamond-types 1.0.0",
         notes: "ListCRDT; insert + delete_without_content (the op log keeps delete ranges, not deleted text)",
         skip_traces: &[],
+        quick_skip_traces: &[],
     })
 }

@@ -55,6 +55,7 @@ fn info<S: Step>(name: &'static str, label: &'static str) -> SubjectInfo {
         version: "this repository",
         notes: NOTES,
         skip_traces: S::INFO.skip_traces,
+        quick_skip_traces: S::INFO.quick_skip_traces,
     }
 }
 

@@ -52,5 +52,6 @@ pub(crate) fn entry() -> Entry {
         version: "loro 1.17.1",
         notes: "LoroText insert/delete (Unicode code points); doc.commit() at each transaction boundary",
         skip_traces: &[],
+        quick_skip_traces: &[],
     })
 }

@@ -120,6 +120,7 @@ pub(crate) fn register(out: &mut Vec<Entry>) {
         version: "std",
         notes: NOTE,
         skip_traces: &[],
+        quick_skip_traces: &[],
     }));
     out.push(make::<RopeDoc<JumpRope>>(SubjectInfo {
         name: "rope",
@@ -129,6 +130,7 @@ pub(crate) fn register(out: &mut Vec<Entry>) {
         version: "jumprope 1.1.2",
         notes: NOTE,
         skip_traces: &[],
+        quick_skip_traces: &[],
     }));
     out.push(make::<RopeDoc<JumpRopeBuf>>(SubjectInfo {
         name: "rope-buf",
@@ -138,5 +140,6 @@ pub(crate) fn register(out: &mut Vec<Entry>) {
         version: "jumprope 1.1.2",
         notes: "no CRDT, lower bound; JumpRopeBuf merges adjacent edits before applying them",
         skip_traces: &[],
+        quick_skip_traces: &[],
     }));
 }

@@ -37,6 +37,9 @@ pub struct SubjectInfo {
     /// Traces this subject is known to be too slow for (an engine step's registry says so);
     /// their cells are reported as `unsupported` instead of being run.
     pub skip_traces: &'static [&'static str],
+    /// Traces a `--quick` run skips for this subject (too slow for a quick run); the cells
+    /// say so.
+    pub quick_skip_traces: &'static [&'static str],
 }
 
 /// A registered subject: its description and its type-erased entry points.

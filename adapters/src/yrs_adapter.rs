@@ -53,5 +53,6 @@ pub(crate) fn entry() -> Entry {
         version: "yrs 0.28.1",
         notes: "OffsetKind::Utf16 (0.28 has no code-point mode); positions converted from code points before timing; one transact_mut() per transaction",
         skip_traces: &[],
+        quick_skip_traces: &[],
     })
 }

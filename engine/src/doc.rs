@@ -372,36 +372,24 @@ impl<S: SeqStore> TextCrdt for Doc<S> {
             return;
         }
         let len = u32::try_from(text.chars().count()).expect("insert of more than u32::MAX chars");
-        let (origin_left, start) = if pos_chars == 0 {
-            (None, 0)
-        } else {
-            let index = self.store.index_of_char(pos_chars - 1);
-            (Some(self.store.run_at(index).id), index + 1)
-        };
-        // The item right after the left origin, tombstone or not, as diamond-types takes it.
-        let origin_right = (start < self.store.len_items()).then(|| self.store.run_at(start).id);
         let id = self.next_local_id();
-        let run = ItemRun {
-            id,
-            len,
-            origin_left,
-            origin_right,
-        };
-        // The origins are adjacent, so YjsMod finds no concurrent item to order against; going
-        // through it anyway keeps one code path for local and remote inserts.
-        let index = self.integrate_insert(run, text, start);
-        debug_assert_eq!(index, start, "a local insert must land where it was typed");
+        // The store finds the place once and inserts there. Its origins are adjacent, so
+        // YjsMod (`yjsmod_index`, which remote inserts go through) has nothing to order the
+        // run against: it lands right after its left origin and right before its right one.
+        // Debug builds check exactly that.
+        let (origin_left, origin_right) = self.store.insert_local(pos_chars, id, text);
+        #[cfg(debug_assertions)]
+        {
+            let start = self.index_after(origin_left);
+            assert_eq!(self.index_of_id(id), start, "a local insert must land where it was typed");
+            assert_eq!(self.index_of_right(origin_right), start + len as usize);
+        }
         let kind = InternalKind::Insert {
             origin_left,
             origin_right,
             text,
         };
-        self.log.push(&InternalOp {
-            id,
-            len,
-            parents: self.log.frontier().to_vec(),
-            kind,
-        });
+        self.log.push_local(id, len, kind);
         debug_assert_eq!(self.store.len_chars(), len_chars + len as usize);
     }
 
@@ -413,21 +401,18 @@ impl<S: SeqStore> TextCrdt for Doc<S> {
         {
             panic_delete_out_of_range(pos_chars, len_chars, doc_len_chars);
         }
-        // One char op per deleted char, in document order; the log coalesces runs.
-        for _ in 0..len_chars {
-            let index = self.store.index_of_char(pos_chars);
-            let target = self.store.run_at(index).id;
-            let was_visible = self.store.mark_deleted(index);
-            debug_assert!(was_visible);
-            let kind = InternalKind::Delete { target };
-            let op = InternalOp {
-                id: self.next_local_id(),
-                len: 1,
-                parents: self.log.frontier().to_vec(),
-                kind,
-            };
-            self.log.push(&op);
-        }
+        // One op per run of consecutive ids, in document order (as one op per char would be
+        // after the log coalesces them).
+        let log = &mut self.log;
+        let agent = self.agent;
+        self.store
+            .delete_local(pos_chars, len_chars, &mut |target, len| {
+                let id = Id {
+                    agent,
+                    seq: log.seq_count(agent),
+                };
+                log.push_local(id, len, InternalKind::Delete { target });
+            });
         debug_assert_eq!(self.store.len_chars(), doc_len_chars - len_chars);
     }
 

@@ -33,6 +33,7 @@ mod ops;
 pub mod registry;
 pub mod steps;
 pub mod store;
+pub mod structure;
 
 use std::ops::Range;
 

@@ -246,14 +246,24 @@ impl OpLog {
     /// would have been (same agent, next seq, parent = the entry's last char op, continuing
     /// the insert or the delete run).
     fn try_extend_last(&mut self, op: &InternalOp<'_>) -> bool {
+        self.try_extend_last_with(op.id, op.len, &op.parents, op.kind)
+    }
+
+    fn try_extend_last_with(
+        &mut self,
+        id: Id,
+        len: u32,
+        parents: &[Id],
+        kind: InternalKind<'_>,
+    ) -> bool {
         let Some(last) = self.entries.last_mut() else {
             return false;
         };
         let last_id = last.id.plus(last.len - 1);
-        if last.id.agent != op.id.agent || op.id.seq != last_id.seq + 1 || op.parents != [last_id] {
+        if last.id.agent != id.agent || id.seq != last_id.seq + 1 || parents != [last_id] {
             return false;
         }
-        match (&mut last.kind, op.kind) {
+        match (&mut last.kind, kind) {
             (
                 EntryKind::Insert {
                     origin_right,
@@ -274,8 +284,31 @@ impl OpLog {
                 if new_target == target.plus(last.len) => {}
             _ => return false,
         }
-        last.len += op.len;
+        last.len += len;
         true
+    }
+
+    /// Pushes a local op: one made at this log's frontier (its parents). Same effect as
+    /// [`OpLog::push`] with `parents: frontier().to_vec()`, without allocating the parents
+    /// when the op continues the last entry (typing, holding delete): the common case.
+    pub(crate) fn push_local(&mut self, id: Id, len: u32, kind: InternalKind<'_>) {
+        debug_assert_eq!(id.seq, self.seq_count(id.agent));
+        let frontier = std::mem::take(&mut self.frontier);
+        let extended = self.try_extend_last_with(id, len, &frontier, kind);
+        self.frontier = frontier;
+        if extended {
+            self.seq_count_by_agent[id.agent.index()] = id.seq + len;
+            // The frontier was exactly [the last entry's last op]; now it is this op's last.
+            self.frontier[0] = id.plus(len - 1);
+        } else {
+            let parents = self.frontier.clone();
+            self.push(&InternalOp {
+                id,
+                len,
+                parents,
+                kind,
+            });
+        }
     }
 
     /// Entry index and offset of the char op `id`.

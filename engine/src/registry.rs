@@ -8,7 +8,7 @@
 //! To add a step: write `steps/sNN_name.rs` (a store, or a wrapper, plus `impl Step`), then add
 //! one line to `STEPS`, one to `for_each_step!` and, if it is the new best, change [`Best`].
 
-use crate::steps::s00_naive_vec::S00NaiveVec;
+use crate::steps;
 use crate::TextCrdt;
 
 /// What a step of the optimization log is and why it exists.
@@ -18,14 +18,44 @@ pub struct StepInfo {
     pub name: &'static str,
     /// The step this one adds one idea to; `None` for step 0.
     pub predecessor: Option<&'static str>,
+    /// The ideas switched on in this step, as flag names (`chunks`, `spans`, `btree`,
+    /// `leaf=32`, ...): the one-line answer to "what differs between two steps".
+    pub flags: &'static [&'static str],
     /// The one idea it adds.
     pub idea: &'static str,
     /// Why the idea should make it faster (or smaller).
     pub why: &'static str,
     /// The invariant the idea adds (checked by the step's `assert_invariants`).
     pub invariant: &'static str,
+    /// Where the idea lives in the code: files and types.
+    pub code: &'static str,
+    /// What the measurements showed beyond the numbers (surprises, why a step was reverted).
+    /// Qualitative: the numbers themselves come from a `crdt-bench log` run.
+    pub notes: &'static str,
     /// Traces this step is too slow to replay in tests (over a minute in release).
     pub skip_traces: &'static [&'static str],
+    /// Traces `crdt-bench log --quick` skips for this step (too slow for a quick run; the
+    /// table says so).
+    pub quick_skip_traces: &'static [&'static str],
+}
+
+impl StepInfo {
+    /// Whether the log kept this step: whether it is on the chain of predecessors from
+    /// [`Best`] back to step 0. A step off that chain was *reverted*: it stays registered and
+    /// measured (an honest log keeps its losers), but no kept step builds on it.
+    pub fn kept(&self) -> bool {
+        let mut on_chain = Some(Best::INFO.name);
+        while let Some(name) = on_chain {
+            if name == self.name {
+                return true;
+            }
+            on_chain = STEPS
+                .iter()
+                .find(|step| step.name == name)
+                .and_then(|step| step.predecessor);
+        }
+        false
+    }
 }
 
 /// A registered step: a [`TextCrdt`] with its registry entry.
@@ -34,11 +64,30 @@ pub trait Step: TextCrdt {
     const INFO: StepInfo;
 }
 
-/// Every step, in log order.
-pub const STEPS: &[StepInfo] = &[S00NaiveVec::INFO];
+/// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
+#[cfg(feature = "all-steps")]
+pub const STEPS: &[StepInfo] = &[
+    steps::s00_naive_vec::S00NaiveVec::INFO,
+    steps::s01_chunked_list::S01ChunkedList::INFO,
+    steps::s02_id_index::S02IdIndex::INFO,
+    steps::s03_spans::S03Spans::INFO,
+    steps::s04_compact_spans::S04CompactSpans::INFO,
+    steps::s05_fenwick::S05Fenwick::INFO,
+    steps::s06_prefix_sums::S06PrefixSums::INFO,
+    steps::s07_cursor_cache::S07CursorCache::INFO,
+    steps::s08_btree::S08BTree::INFO,
+    steps::s09_btree_leaf_32::S09BTreeLeaf32::INFO,
+    steps::s10_btree_leaf_128::S10BTreeLeaf128::INFO,
+    steps::s11_btree_node_8::S11BTreeNode8::INFO,
+    steps::s12_btree_node_32::S12BTreeNode32::INFO,
+];
 
-/// The fastest step: what the harness calls `engine`.
-pub type Best = S00NaiveVec;
+/// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
+#[cfg(not(feature = "all-steps"))]
+pub const STEPS: &[StepInfo] = &[Best::INFO];
+
+/// The fastest kept step: what the harness calls `engine`.
+pub type Best = steps::s08_btree::S08BTree;
 
 /// Calls `$callback!(StepType, "step-name")` for every registered step, in log order.
 ///
@@ -57,9 +106,31 @@ pub type Best = S00NaiveVec;
 /// engine::for_each_step!(collect);
 /// assert_eq!(names[0], "s00-naive-vec");
 /// ```
+#[cfg(feature = "all-steps")]
 #[macro_export]
 macro_rules! for_each_step {
     ($callback:ident) => {
-        $callback!($crate::S00NaiveVec, "s00-naive-vec");
+        $callback!($crate::steps::s00_naive_vec::S00NaiveVec, "s00-naive-vec");
+        $callback!($crate::steps::s01_chunked_list::S01ChunkedList, "s01-chunked-list");
+        $callback!($crate::steps::s02_id_index::S02IdIndex, "s02-id-index");
+        $callback!($crate::steps::s03_spans::S03Spans, "s03-spans");
+        $callback!($crate::steps::s04_compact_spans::S04CompactSpans, "s04-compact-spans");
+        $callback!($crate::steps::s05_fenwick::S05Fenwick, "s05-fenwick");
+        $callback!($crate::steps::s06_prefix_sums::S06PrefixSums, "s06-prefix-sums");
+        $callback!($crate::steps::s07_cursor_cache::S07CursorCache, "s07-cursor-cache");
+        $callback!($crate::steps::s08_btree::S08BTree, "s08-btree");
+        $callback!($crate::steps::s09_btree_leaf_32::S09BTreeLeaf32, "s09-btree-leaf-32");
+        $callback!($crate::steps::s10_btree_leaf_128::S10BTreeLeaf128, "s10-btree-leaf-128");
+        $callback!($crate::steps::s11_btree_node_8::S11BTreeNode8, "s11-btree-node-8");
+        $callback!($crate::steps::s12_btree_node_32::S12BTreeNode32, "s12-btree-node-32");
+    };
+}
+
+/// Calls `$callback!(StepType, "step-name")` for [`Best`] only: the `all-steps` feature is off.
+#[cfg(not(feature = "all-steps"))]
+#[macro_export]
+macro_rules! for_each_step {
+    ($callback:ident) => {
+        $callback!($crate::Best, "s08-btree");
     };
 }

@@ -84,6 +84,48 @@ pub trait SeqStore: Clone + Default + fmt::Debug {
 
     /// Checks the store's own invariants (cached counts match the items, ...). Panics if broken.
     fn assert_invariants(&self);
+
+    /// A local insert: finds where the visible char position `pos_chars` is, inserts there
+    /// `text` as the run `id, id + 1, ...` and returns its origins `(left, right)`: the item
+    /// holding the visible char before `pos_chars` (`None` at the start) and the item right
+    /// after that one, tombstone or not (`None` at the end). Requires `pos_chars <=
+    /// len_chars()` and a non-empty `text`.
+    ///
+    /// The default does it with the index-at-a-time queries above, walking the store four
+    /// times; a store that can find a place once and work around it overrides this.
+    fn insert_local(&mut self, pos_chars: usize, id: Id, text: &str) -> (Option<Id>, Option<Id>) {
+        let (origin_left, index) = if pos_chars == 0 {
+            (None, 0)
+        } else {
+            let index = self.index_of_char(pos_chars - 1);
+            (Some(self.run_at(index).id), index + 1)
+        };
+        let origin_right = (index < self.len_items()).then(|| self.run_at(index).id);
+        let len = text.chars().count() as u32;
+        let run = ItemRun {
+            id,
+            len,
+            origin_left,
+            origin_right,
+        };
+        self.insert_run(index, run, text);
+        (origin_left, origin_right)
+    }
+
+    /// A local delete of the visible chars `pos_chars..pos_chars + len_chars`: makes them
+    /// tombstones and calls `on_deleted(first_id, len)` for each run of consecutive ids among
+    /// them, in document order. Requires the range to be within `len_chars()`.
+    ///
+    /// The default deletes one char at a time, two walks per char.
+    fn delete_local(&mut self, pos_chars: usize, len_chars: usize, on_deleted: &mut dyn FnMut(Id, u32)) {
+        for _ in 0..len_chars {
+            let index = self.index_of_char(pos_chars);
+            let target = self.run_at(index).id;
+            let was_visible = self.mark_deleted(index);
+            debug_assert!(was_visible);
+            on_deleted(target, 1);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -96,6 +138,15 @@ mod tests {
 
     use super::*;
     use crate::steps::s00_naive_vec::VecStore;
+    use crate::structure::btree::BTreeIndex;
+    use crate::structure::index::FenwickIndex;
+    use crate::structure::index::LinearIndex;
+    use crate::structure::index::PrefixIndex;
+    use crate::structure::leaf::CharItems;
+    use crate::structure::leaf::PackedSpan;
+    use crate::structure::leaf::Spans;
+    use crate::structure::leaf::WideSpan;
+    use crate::structure::leaf_store::LeafStore;
 
     const CHARS: &[char] = &['a', 'b', 'c', 'x', 'é', '字', '🙂', '\n'];
 
@@ -103,6 +154,27 @@ mod tests {
     macro_rules! for_each_store {
         ($callback:ident) => {
             $callback!(VecStore);
+            $callback!(crate::steps::s01_chunked_list::Store);
+            $callback!(crate::steps::s02_id_index::Store);
+            $callback!(crate::steps::s03_spans::Store);
+            $callback!(crate::steps::s04_compact_spans::Store);
+            $callback!(crate::steps::s05_fenwick::Store);
+            $callback!(crate::steps::s06_prefix_sums::Store);
+            $callback!(crate::steps::s07_cursor_cache::Store);
+            $callback!(crate::steps::s08_btree::Store);
+            $callback!(crate::steps::s09_btree_leaf_32::Store);
+            $callback!(crate::steps::s10_btree_leaf_128::Store);
+            $callback!(crate::steps::s11_btree_node_8::Store);
+            $callback!(crate::steps::s12_btree_node_32::Store);
+            // Tiny capacities, so that the few hundred items of a test split leaves and
+            // nodes often and grow the B-tree several levels deep.
+            $callback!(LeafStore<CharItems<4>, LinearIndex, false, false>);
+            $callback!(LeafStore<CharItems<4>, FenwickIndex, true, true>);
+            $callback!(LeafStore<Spans<WideSpan, 3>, LinearIndex, true, false>);
+            $callback!(LeafStore<Spans<PackedSpan, 3>, FenwickIndex, true, true>);
+            $callback!(LeafStore<Spans<PackedSpan, 3>, PrefixIndex, true, true>);
+            $callback!(LeafStore<Spans<PackedSpan, 3>, BTreeIndex<4>, true, true>);
+            $callback!(LeafStore<Spans<PackedSpan, 3>, BTreeIndex<4>, false, false>);
         };
     }
 
@@ -129,8 +201,14 @@ mod tests {
         };
         for op_index in 0..op_count {
             let context = format!("store seed {seed}, op {op_index}");
-            if model.items.is_empty() || rng.gen_bool(0.6) {
+            let visible_count = model.visible().count();
+            let choice = rng.gen_range(0..10);
+            if model.items.is_empty() || choice < 4 {
                 insert_random_run(&mut rng, &mut store, &mut model);
+            } else if choice < 6 {
+                insert_local(&mut rng, &mut store, &mut model, &context);
+            } else if choice < 7 && visible_count > 0 {
+                delete_local(&mut rng, &mut store, &mut model, &context);
             } else {
                 let index = rng.gen_range(0..model.items.len());
                 let was_visible = store.mark_deleted(index);
@@ -142,14 +220,69 @@ mod tests {
         }
     }
 
-    fn insert_random_run<S: SeqStore>(rng: &mut SmallRng, store: &mut S, model: &mut Model) {
+    fn next_id(rng: &mut SmallRng, model: &mut Model, len: u32) -> Id {
         let agent_index = rng.gen_range(0..3);
-        let len = rng.gen_range(1..=4u32);
         let id = Id {
             agent: AgentId(agent_index as u32),
             seq: model.next_seq_by_agent[agent_index],
         };
         model.next_seq_by_agent[agent_index] += len;
+        id
+    }
+
+    /// `insert_local` must find the place and origins the model says, and insert there.
+    fn insert_local<S: SeqStore>(rng: &mut SmallRng, store: &mut S, model: &mut Model, context: &str) {
+        let visible: Vec<usize> = model.visible().map(|(index, _)| index).collect();
+        let pos_chars = rng.gen_range(0..=visible.len());
+        let len = rng.gen_range(1..=3u32);
+        let id = next_id(rng, model, len);
+        let text: String = (0..len)
+            .map(|_| CHARS[rng.gen_range(0..CHARS.len())])
+            .collect();
+        let (origin_left, index) = match pos_chars {
+            0 => (None, 0),
+            _ => (Some(model.items[visible[pos_chars - 1]].id), visible[pos_chars - 1] + 1),
+        };
+        let origin_right = model.items.get(index).map(|item| item.id);
+        let origins = store.insert_local(pos_chars, id, &text);
+        assert_eq!(origins, (origin_left, origin_right), "{context}: insert_local origins");
+        let items = text.chars().enumerate().map(|(offset, ch)| {
+            let offset = offset as u32;
+            StoredItem {
+                id: id.plus(offset),
+                origin_left: if offset == 0 { origin_left } else { Some(id.plus(offset - 1)) },
+                origin_right,
+                ch,
+                deleted: false,
+            }
+        });
+        model.items.splice(index..index, items);
+    }
+
+    /// `delete_local` must delete the model's visible range and report its ids in order.
+    fn delete_local<S: SeqStore>(rng: &mut SmallRng, store: &mut S, model: &mut Model, context: &str) {
+        let visible: Vec<usize> = model.visible().map(|(index, _)| index).collect();
+        let pos_chars = rng.gen_range(0..visible.len());
+        let len_chars = rng.gen_range(1..=(visible.len() - pos_chars).min(12));
+        let mut reported = Vec::new();
+        store.delete_local(pos_chars, len_chars, &mut |id, len| {
+            assert!(len >= 1);
+            reported.extend((0..len).map(|offset| id.plus(offset)));
+        });
+        let expected: Vec<Id> = visible[pos_chars..pos_chars + len_chars]
+            .iter()
+            .map(|&index| model.items[index].id)
+            .collect();
+        assert_eq!(reported, expected, "{context}: delete_local reported ids");
+        for &index in &visible[pos_chars..pos_chars + len_chars] {
+            model.items[index].deleted = true;
+        }
+    }
+
+    fn insert_random_run<S: SeqStore>(rng: &mut SmallRng, store: &mut S, model: &mut Model) {
+        // Mostly short runs, sometimes a paste longer than a small leaf.
+        let len = if rng.gen_bool(0.1) { rng.gen_range(5..=20u32) } else { rng.gen_range(1..=4u32) };
+        let id = next_id(rng, model, len);
         let index = rng.gen_range(0..=model.items.len());
         // The store must not care what the origins mean, only keep them; any id will do.
         let some_id = |rng: &mut SmallRng| {
@@ -247,7 +380,7 @@ mod tests {
         macro_rules! check {
             ($store:ty) => {
                 for seed in 0..300 {
-                    check_store_against_model::<$store>(seed, 60);
+                    check_store_against_model::<$store>(seed, 80);
                 }
             };
         }

@@ -568,10 +568,24 @@ fn random_causal_order(singles: &[OpBatch], rng: &mut SmallRng) -> Vec<usize> {
     order
 }
 
+/// Runs `seeds` on every step, or on the steps named in `ENGINE_FUZZ_STEPS` (comma-separated
+/// step names), for a long run on one step.
 fn run_seeds(seeds: std::ops::Range<u64>) {
+    let only: Option<Vec<String>> = std::env::var("ENGINE_FUZZ_STEPS")
+        .ok()
+        .map(|names| names.split(',').map(|name| name.trim().to_owned()).collect());
+    if let Some(names) = &only {
+        for name in names {
+            assert!(
+                engine::STEPS.iter().any(|step| step.name == name),
+                "ENGINE_FUZZ_STEPS names an unknown step {name:?}"
+            );
+        }
+    }
     macro_rules! run_step {
         ($step:ty, $name:literal) => {
-            for seed in seeds.clone() {
+            let selected = only.as_ref().map_or(true, |names| names.iter().any(|n| n == $name));
+            for seed in seeds.clone().filter(|_| selected) {
                 World::<$step>::new($name, seed).run();
             }
         };

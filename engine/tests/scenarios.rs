@@ -420,14 +420,27 @@ fn registry_lists_every_step_once_in_log_order() {
     engine::for_each_step!(collect);
     let registered: Vec<&str> = engine::STEPS.iter().map(|step| step.name).collect();
     assert_eq!(names, registered, "STEPS and for_each_step! disagree");
+    // Each step builds on the last *kept* step before it: a reverted step stays in the log,
+    // but the next step names the step before it as its predecessor. Kept steps form one
+    // chain from step 0 to `Best`.
+    #[cfg(feature = "all-steps")]
     for (index, step) in engine::STEPS.iter().enumerate() {
-        let previous = index.checked_sub(1).map(|p| engine::STEPS[p].name);
+        let last_kept_before = engine::STEPS[..index].iter().rev().find(|s| s.kept()).map(|s| s.name);
         assert_eq!(
-            step.predecessor, previous,
-            "step {} must name the step before it",
+            step.predecessor, last_kept_before,
+            "step {} must build on the last kept step before it",
             step.name
         );
         assert!(!step.idea.is_empty() && !step.why.is_empty() && !step.invariant.is_empty());
+        assert!(!step.code.is_empty(), "step {} must say where its idea lives", step.name);
+        if let Some(pred) = step.predecessor {
+            let pred = engine::STEPS.iter().find(|s| s.name == pred).unwrap();
+            let added: Vec<_> = step.flags.iter().filter(|f| !pred.flags.contains(f)).collect();
+            assert!(!added.is_empty(), "step {} adds no flag to {}", step.name, pred.name);
+        }
     }
+    let kept: Vec<&str> = engine::STEPS.iter().filter(|s| s.kept()).map(|s| s.name).collect();
+    assert_eq!(kept.first(), Some(&engine::STEPS[0].name));
+    assert_eq!(kept.last(), Some(&<engine::Best as engine::Step>::INFO.name));
     assert!(registered.contains(&<engine::Best as engine::Step>::INFO.name));
 }

@@ -80,6 +80,37 @@ pub fn ratio_of_medians_with_ci(a: &[f64], b: &[f64], confidence: f64, resamples
     (ratio, quantile(&ratios, alpha), quantile(&ratios, 1.0 - alpha))
 }
 
+/// Geometric mean over traces of `median(b) / median(a)`, with a bootstrap interval that
+/// resamples every trace's two samples independently (as [`ratio_of_medians_with_ci`]) and
+/// takes the geometric mean of each resample's ratios. `pairs`: per trace, `(a, b)`.
+pub fn geomean_ratio_with_ci(pairs: &[(Vec<f64>, Vec<f64>)], confidence: f64, resamples: usize) -> (f64, f64, f64) {
+    assert!(!pairs.is_empty() && pairs.iter().all(|(a, b)| !a.is_empty() && !b.is_empty()), "empty sample");
+    let geomean = |ratios: &[f64]| (ratios.iter().map(|r| r.ln()).sum::<f64>() / ratios.len() as f64).exp();
+    let point: Vec<f64> = pairs
+        .iter()
+        .map(|(a, b)| median_of(&mut b.clone()) / median_of(&mut a.clone()))
+        .collect();
+    let mut rng = SplitMix64(0x5EED_AB7E_5700_0003 ^ pairs.len() as u64);
+    let mut bufs: Vec<(Vec<f64>, Vec<f64>)> = pairs.iter().map(|(a, b)| (vec![0.0; a.len()], vec![0.0; b.len()])).collect();
+    let mut means = Vec::with_capacity(resamples);
+    let mut ratios = vec![0.0; pairs.len()];
+    for _ in 0..resamples {
+        for (k, ((a, b), (ba, bb))) in pairs.iter().zip(bufs.iter_mut()).enumerate() {
+            for x in ba.iter_mut() {
+                *x = a[rng.below(a.len())];
+            }
+            for x in bb.iter_mut() {
+                *x = b[rng.below(b.len())];
+            }
+            ratios[k] = median_of(bb) / median_of(ba);
+        }
+        means.push(geomean(&ratios));
+    }
+    means.sort_by(f64::total_cmp);
+    let alpha = (1.0 - confidence) / 2.0;
+    (geomean(&point), quantile(&means, alpha), quantile(&means, 1.0 - alpha))
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {

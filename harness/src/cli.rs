@@ -33,11 +33,15 @@ pub enum Command {
     Compare(CompareArgs),
     /// The optimization log: every engine step and the reference, timed in one run.
     ///
-    /// Prints each step with its predecessor, its one idea, and its time and ratio to the
-    /// reference (default diamond-types) per trace; writes reports/log.md and reports/log.json.
+    /// Prints the log table: No. | step | flags added | idea | step speedup vs its predecessor
+    /// (ratio of medians, geometric mean over the traces, 95% bootstrap CI, from interleaved
+    /// samples) | time relative to the reference (default diamond-types) | result (faster /
+    /// parity / slower / reverted); then per trace. Writes it with the run under reports/.
     ///
-    /// Example:
-    ///   crdt-bench log --quick --traces sveltecomponent --json log.json
+    /// Examples:
+    ///   crdt-bench log --quick --write-log optimizations.md
+    ///   crdt-bench log --quick --steps s05..s08 --traces sveltecomponent
+    ///   crdt-bench log --steps s07-cursor-cache..s08-btree
     #[command(verbatim_doc_comment)]
     Log(LogArgs),
     /// A/B test: is subject B faster than A? Paired, interleaved samples; median ratio with a
@@ -162,6 +166,11 @@ pub struct LogArgs {
     /// this run's table) to FILE, e.g. optimizations.md.
     #[arg(long, value_name = "FILE")]
     pub write_log: Option<PathBuf>,
+    /// Only the steps A..B of the log, both included (names or number prefixes: `s05..s08`,
+    /// `s03-spans..`, `..s02`). Each step's predecessor is added when it is outside the range,
+    /// so every step still gets its speedup.
+    #[arg(long, value_name = "A..B")]
+    pub steps: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -130,7 +130,12 @@ pub fn log(log_args: crate::cli::LogArgs) -> anyhow::Result<u8> {
         bail!("`log` runs every engine step and the reference; use `compare --subjects` to pick subjects");
     }
     let registry = adapters::registry();
-    let mut entries: Vec<_> = registry.iter().filter(|e| e.info.name.starts_with("engine/")).cloned().collect();
+    let wanted = select_steps(log_args.steps.as_deref())?;
+    let mut entries: Vec<_> = registry
+        .iter()
+        .filter(|e| e.info.name.strip_prefix("engine/").is_some_and(|step| wanted.contains(&step)))
+        .cloned()
+        .collect();
     match registry.iter().find(|e| e.info.name == args.reference) {
         Some(r) => entries.push(r.clone()),
         None => bail!("unknown --reference \"{}\"; see `crdt-bench subjects`", args.reference),
@@ -143,6 +148,43 @@ pub fn log(log_args: crate::cli::LogArgs) -> anyhow::Result<u8> {
         eprintln!("Wrote the optimization log to {}", path.display());
     }
     finish(&args, &results)
+}
+
+/// The steps `log --steps A..B` runs: the range (by log order), plus each one's predecessor.
+fn select_steps(range: Option<&str>) -> anyhow::Result<Vec<&'static str>> {
+    let names: Vec<&'static str> = engine::STEPS.iter().map(|s| s.name).collect();
+    let Some(range) = range else {
+        return Ok(names);
+    };
+    let Some((from, to)) = range.split_once("..") else {
+        bail!("--steps takes a range A..B (e.g. s05..s08), got \"{range}\"");
+    };
+    let find = |part: &str, default: usize| -> anyhow::Result<usize> {
+        let part = part.trim();
+        if part.is_empty() {
+            return Ok(default);
+        }
+        let matching: Vec<usize> = (0..names.len())
+            .filter(|&i| names[i] == part || names[i].starts_with(&format!("{part}-")))
+            .collect();
+        match matching.as_slice() {
+            [i] => Ok(*i),
+            _ => bail!("--steps: no step \"{part}\"; the steps are: {}", names.join(", ")),
+        }
+    };
+    let (from, to) = (find(from, 0)?, find(to, names.len() - 1)?);
+    if from > to {
+        bail!("--steps {range}: {} comes after {} in the log", names[from], names[to]);
+    }
+    let mut wanted: Vec<&'static str> = names[from..=to].to_vec();
+    for step in &engine::STEPS[from..=to] {
+        if let Some(pred) = step.predecessor {
+            if !wanted.contains(&pred) {
+                wanted.push(pred);
+            }
+        }
+    }
+    Ok(wanted)
 }
 
 fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow::Result<Results> {

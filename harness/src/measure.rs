@@ -50,7 +50,8 @@ pub struct SamplingPlan {
     pub rounds: usize,
     pub min_samples: usize,
     pub max_samples: usize,
-    /// `--quick` only: a cell whose verified first run takes at least this long is timed by
+    /// `--quick` only (and `Some` exactly in quick runs, which also skip the subjects'
+    /// `quick_skip_traces`): a cell whose verified first run takes at least this long is timed by
     /// that run alone (n = 1), to keep the quick table within minutes. `None` otherwise.
     pub single_sample_above_ns: Option<u64>,
 }
@@ -183,6 +184,12 @@ pub fn run_trace(
     let mut needed = vec![0usize; entries.len()];
     let base_name = trace.name.strip_prefix("ascii_only/").unwrap_or(&trace.name);
     for (i, e) in entries.iter().enumerate() {
+        if plan.single_sample_above_ns.is_some() && e.info.quick_skip_traces.contains(&base_name) {
+            cells[i].status = Status::Unsupported;
+            cells[i].message = Some("skipped in --quick: the subject's registry entry marks this trace as too slow for a quick run".into());
+            progress.ran(&format!("{} {}: skipped (quick)", trace.name, e.info.name));
+            continue;
+        }
         if e.info.skip_traces.contains(&base_name) {
             cells[i].status = Status::Unsupported;
             cells[i].message = Some("skipped: the subject's registry entry marks this trace as too slow for it".into());

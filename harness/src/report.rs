@@ -261,38 +261,187 @@ pub fn log_markdown(results: &Results) -> String {
     let mut out = String::new();
     let traces: Vec<&str> = results.traces.iter().map(|t| t.name.as_str()).collect();
     let reference = &results.settings.reference;
+    let rows = log_rows(results);
     let _ = writeln!(out, "# Optimization log\n");
-    let _ = writeln!(out, "Median ms per trace, and speedup vs `{reference}` from the same run (> 1 is faster).\n");
-    let _ = writeln!(out, "| step | predecessor | idea | {} |", traces.join(" | "));
-    let _ = writeln!(out, "|---|---|---|{}", "---:|".repeat(traces.len()));
-    let mut rows: Vec<(String, String, String)> = results
-        .steps
-        .iter()
-        .map(|s| {
-            let idea = if s.kept { s.idea.clone() } else { format!("{} (reverted)", s.idea) };
-            (s.subject.clone(), s.predecessor.clone().unwrap_or_else(|| "-".into()), idea)
-        })
-        .collect();
-    rows.push((reference.clone(), "-".into(), "reference".into()));
-    for (subject, pred, idea) in rows {
+    let _ = writeln!(
+        out,
+        "Step speedup: the predecessor's median time over this step's, per trace, geometric mean over the traces \
+         both ran ({}); 95% bootstrap CI in brackets. Time vs `{reference}`: this step's median over `{reference}`'s, \
+         geometric mean, same run (< 1 is faster than `{reference}`). Result: *faster* / *slower* when the whole CI is \
+         above / below 1 and the speedup is at least {:.0}%; *parity* otherwise; *reverted* when no kept step builds on it.\n",
+        traces.join(", "),
+        PARITY_BAND * 100.0
+    );
+    let _ = writeln!(out, "| No. | step | flags added | idea | step speedup (95% CI) | time vs {reference} | result |");
+    let _ = writeln!(out, "|---:|---|---|---|---:|---:|---|");
+    for row in &rows {
+        let speedup = match row.speedup {
+            Some((m, lo, hi)) => format!("{} [{}, {}]", fmt_ratio(m), fmt_ratio(lo), fmt_ratio(hi)),
+            None => "-".into(),
+        };
+        let vs_ref = row.time_vs_reference.map(fmt_time_ratio).unwrap_or_else(|| "-".into());
+        let mut idea = row.idea.clone();
+        if !row.skipped.is_empty() {
+            let _ = write!(idea, " *(not run on {}: too slow for this run)*", row.skipped.join(", "));
+        }
+        let _ = writeln!(
+            out,
+            "| {} | `{}` | {} | {} | {} | {} | {} |",
+            row.number,
+            row.subject.trim_start_matches("engine/"),
+            row.flags_added,
+            idea,
+            speedup,
+            vs_ref,
+            row.result
+        );
+    }
+    let _ = writeln!(out, "\n### Per trace\n");
+    let _ = writeln!(out, "Median ms; in brackets the step speedup vs the predecessor (95% CI), then the time relative to `{reference}`.\n");
+    let _ = writeln!(out, "| step | {} |", traces.join(" | "));
+    let _ = writeln!(out, "|---|{}", "---:|".repeat(traces.len()));
+    let mut subjects: Vec<String> = rows.iter().map(|r| r.subject.clone()).collect();
+    subjects.push(reference.clone());
+    for subject in &subjects {
+        let row = rows.iter().find(|r| &r.subject == subject);
         let cells: Vec<String> = traces
             .iter()
-            .map(|t| match results.cell(&subject, t) {
+            .enumerate()
+            .map(|(k, t)| match results.cell(subject, t) {
                 Some(c) => match c.summary() {
-                    Some(s) => format!(
-                        "{} ({})",
-                        fmt_ms(s.median_ns),
-                        c.speedup_vs_reference.map(fmt_ratio).unwrap_or_else(|| "-".into())
-                    ),
+                    Some(s) => {
+                        let mut cell = fmt_ms(s.median_ns);
+                        if let Some(Some((m, lo, hi))) = row.map(|r| r.per_trace[k]) {
+                            let _ = write!(cell, " ({} [{}, {}])", fmt_ratio(m), fmt_ratio(lo), fmt_ratio(hi));
+                        }
+                        if subject != reference {
+                            if let Some(speedup) = c.speedup_vs_reference {
+                                let _ = write!(cell, " · {}", fmt_time_ratio(1.0 / speedup));
+                            }
+                        }
+                        cell
+                    }
+                    None if c.status == Status::Unsupported => "skipped".into(),
                     None => status_word(c).to_owned(),
                 },
                 None => "-".into(),
             })
             .collect();
-        let _ = writeln!(out, "| `{subject}` | {pred} | {idea} | {} |", cells.join(" | "));
+        let _ = writeln!(out, "| `{}` | {} |", subject.trim_start_matches("engine/"), cells.join(" | "));
     }
     let _ = writeln!(out, "\n{}", results.footer());
     out
+}
+
+/// A step's speedup counts as a change only beyond this (with the whole CI past 1): a 1%
+/// "significant" speedup from code layout is parity, not progress.
+pub const PARITY_BAND: f64 = 0.03;
+
+/// One row of the log table, computed from a run's cells.
+#[derive(Clone, Debug)]
+pub struct LogRow {
+    pub number: usize,
+    pub subject: String,
+    /// Flags this step adds to (and `-flag`: removes from) its predecessor's.
+    pub flags_added: String,
+    pub idea: String,
+    /// Geometric mean over traces of the step speedup vs the predecessor, with its 95% CI.
+    pub speedup: Option<(f64, f64, f64)>,
+    /// Per trace (in `results.traces` order): speedup vs predecessor and CI.
+    pub per_trace: Vec<Option<(f64, f64, f64)>>,
+    /// Geometric mean of this step's time over the reference's.
+    pub time_vs_reference: Option<f64>,
+    /// Traces the step did not run (too slow for the run's mode).
+    pub skipped: Vec<String>,
+    /// faster / parity / slower / reverted / baseline.
+    pub result: &'static str,
+}
+
+/// "0.45x time" style: a time ratio (not a speedup), two significant decimals.
+pub fn fmt_time_ratio(r: f64) -> String {
+    if r >= 100.0 {
+        format!("{r:.0}")
+    } else if r >= 10.0 {
+        format!("{r:.1}")
+    } else {
+        format!("{r:.2}")
+    }
+}
+
+/// The log's rows: each step's speedup vs its predecessor (from the same run's interleaved
+/// samples) and its time relative to the reference.
+pub fn log_rows(results: &Results) -> Vec<LogRow> {
+    let samples = |subject: &str, trace: &str| -> Option<Vec<f64>> {
+        let c = results.cell(subject, trace)?;
+        (c.status == Status::Ok && !c.samples_ns.is_empty()).then(|| c.samples_ns.iter().map(|&ns| ns as f64).collect())
+    };
+    let reference = &results.settings.reference;
+    results
+        .steps
+        .iter()
+        .map(|step| {
+            let pred_subject = step.predecessor.as_ref().map(|p| format!("engine/{p}"));
+            let pred_record = pred_subject.as_ref().and_then(|p| results.steps.iter().find(|s| &s.subject == p));
+            let flags_added = match pred_record {
+                Some(pred) => {
+                    let mut changes: Vec<String> =
+                        step.flags.iter().filter(|f| !pred.flags.contains(f)).map(|f| format!("+{f}")).collect();
+                    changes.extend(pred.flags.iter().filter(|f| !step.flags.contains(f)).map(|f| format!("-{f}")));
+                    if changes.is_empty() { "-".into() } else { changes.join(" ") }
+                }
+                None if step.predecessor.is_none() => "(baseline)".into(),
+                None => "?".into(),
+            };
+            let mut pairs = Vec::new();
+            let mut per_trace = Vec::new();
+            let mut skipped = Vec::new();
+            let mut vs_ref_logs = Vec::new();
+            for t in &results.traces {
+                let own = samples(&step.subject, &t.name);
+                if own.is_none() {
+                    skipped.push(t.name.clone());
+                }
+                let pred = pred_subject.as_deref().and_then(|p| samples(p, &t.name));
+                match (&own, pred) {
+                    (Some(own), Some(pred)) => {
+                        per_trace.push(Some(crate::ab::ratio_of_medians_with_ci(own, &pred, 0.95, 2_000)));
+                        pairs.push((own.clone(), pred));
+                    }
+                    _ => per_trace.push(None),
+                }
+                if let (Some(c), Some(_)) = (results.cell(&step.subject, &t.name), &own) {
+                    if let Some(speedup) = c.speedup_vs_reference {
+                        vs_ref_logs.push((1.0 / speedup).ln());
+                    }
+                }
+            }
+            let speedup = (!pairs.is_empty()).then(|| crate::ab::geomean_ratio_with_ci(&pairs, 0.95, 2_000));
+            let result = if step.predecessor.is_none() {
+                "baseline"
+            } else if !step.kept {
+                "reverted"
+            } else {
+                match speedup {
+                    Some((m, lo, _)) if lo > 1.0 && m >= 1.0 + PARITY_BAND => "faster",
+                    Some((m, _, hi)) if hi < 1.0 && m <= 1.0 - PARITY_BAND => "slower",
+                    Some(_) => "parity",
+                    None => "not measured",
+                }
+            };
+            LogRow {
+                number: step.number,
+                subject: step.subject.clone(),
+                flags_added,
+                idea: step.idea.clone(),
+                speedup,
+                per_trace,
+                time_vs_reference: (!vs_ref_logs.is_empty() && results.cells.iter().any(|c| &c.subject == reference))
+                    .then(|| (vs_ref_logs.iter().sum::<f64>() / vs_ref_logs.len() as f64).exp()),
+                skipped,
+                result,
+            }
+        })
+        .collect()
 }
 
 /// The optimization log document (`optimizations.md`): one section per step, straight from the
@@ -309,15 +458,55 @@ pub fn optimizations_markdown(results: &Results) -> String {
          (`engine/src/registry.rs`), the numbers from that run.\n",
         std::iter::once("crdt-bench").chain(results.command.iter().skip(1).map(String::as_str)).collect::<Vec<_>>().join(" ")
     );
+    let rows = log_rows(results);
+    let reference = &results.settings.reference;
     let _ = writeln!(out, "## Steps\n");
-    for s in engine::STEPS {
-        let _ = writeln!(out, "### `{}`\n", s.name);
+    for (number, s) in engine::STEPS.iter().enumerate() {
+        let _ = writeln!(out, "### {number}. `{}`\n", s.name);
         let _ = writeln!(out, "- **Predecessor:** {}", s.predecessor.map(|p| format!("`{p}`")).unwrap_or_else(|| "none (the baseline)".into()));
-        let _ = writeln!(out, "- **Idea:** {}", s.idea);
+        let flags = if s.flags.is_empty() { "none".to_owned() } else { s.flags.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ") };
+        let _ = writeln!(out, "- **Flags:** {flags}");
+        let _ = writeln!(out, "- **What changed:** {}", s.idea);
         let _ = writeln!(out, "- **Why it should help:** {}", s.why);
         let _ = writeln!(out, "- **Invariant it adds:** {}", s.invariant);
+        let _ = writeln!(out, "- **Where it lives:** {}", s.code);
+        let subject = format!("engine/{}", s.name);
+        match rows.iter().find(|r| r.subject == subject) {
+            Some(row) => {
+                let mut measured = String::new();
+                if let Some((m, lo, hi)) = row.speedup {
+                    let _ = write!(measured, "{} the speed of its predecessor (95% CI {} to {}), geometric mean over the traces; ", fmt_ratio(m), fmt_ratio(lo), fmt_ratio(hi));
+                }
+                if let Some(r) = row.time_vs_reference {
+                    let _ = write!(measured, "{} times `{reference}`'s time; ", fmt_time_ratio(r));
+                }
+                let _ = write!(measured, "result: **{}**", row.result);
+                let per_trace: Vec<String> = results
+                    .traces
+                    .iter()
+                    .zip(&row.per_trace)
+                    .filter_map(|(t, p)| p.map(|(m, lo, hi)| format!("{} {} [{}, {}]", t.name, fmt_ratio(m), fmt_ratio(lo), fmt_ratio(hi))))
+                    .collect();
+                if !per_trace.is_empty() {
+                    let _ = write!(measured, ". Per trace: {}", per_trace.join("; "));
+                }
+                if !row.skipped.is_empty() {
+                    let _ = write!(measured, ". Not run on {} in this run (too slow for it)", row.skipped.join(", "));
+                }
+                let _ = writeln!(out, "- **Measured:** {measured}.");
+            }
+            None => {
+                let _ = writeln!(out, "- **Measured:** not in this run.");
+            }
+        }
+        if !s.notes.is_empty() {
+            let _ = writeln!(out, "- **What we learned:** {}", s.notes);
+        }
         if !s.skip_traces.is_empty() {
-            let _ = writeln!(out, "- **Too slow for:** {}", s.skip_traces.join(", "));
+            let _ = writeln!(out, "- **Too slow for (tests):** {}", s.skip_traces.join(", "));
+        }
+        if !s.quick_skip_traces.is_empty() {
+            let _ = writeln!(out, "- **Skipped by `--quick`:** {}", s.quick_skip_traces.join(", "));
         }
         out.push('\n');
     }

@@ -87,6 +87,12 @@ pub struct StepRecord {
     /// The subject name, `engine/<step>`.
     pub subject: String,
     pub predecessor: Option<String>,
+    /// Position in the log (0 for the baseline).
+    #[serde(default)]
+    pub number: usize,
+    /// The flags (ideas) switched on in this step.
+    #[serde(default)]
+    pub flags: Vec<String>,
     pub idea: String,
     /// On the path from step 0 to the best step (`engine`); a step off it was tried and
     /// reverted: no later kept step builds on it.
@@ -104,11 +110,14 @@ impl StepRecord {
         }
         engine::STEPS
             .iter()
-            .map(|s| (format!("engine/{}", s.name), s))
-            .filter(|(subject, _)| subjects.contains(&subject.as_str()))
-            .map(|(subject, s)| StepRecord {
+            .enumerate()
+            .map(|(number, s)| (format!("engine/{}", s.name), number, s))
+            .filter(|(subject, _, _)| subjects.contains(&subject.as_str()))
+            .map(|(subject, number, s)| StepRecord {
                 subject,
                 predecessor: s.predecessor.map(str::to_owned),
+                number,
+                flags: s.flags.iter().map(|f| (*f).to_owned()).collect(),
                 idea: s.idea.to_owned(),
                 kept: kept.contains(&s.name),
             })

@@ -1,4 +1,17 @@
 //! The steps of the optimization log, one module each. Register a new step in
-//! [`registry`](crate::registry).
+//! [`registry`](crate::registry). Steps after step 0 are type aliases: a choice of leaf, leaf
+//! index and flags for [`LeafStore`](crate::structure::leaf_store::LeafStore).
 
 pub mod s00_naive_vec;
+pub mod s01_chunked_list;
+pub mod s02_id_index;
+pub mod s03_spans;
+pub mod s04_compact_spans;
+pub mod s05_fenwick;
+pub mod s06_prefix_sums;
+pub mod s07_cursor_cache;
+pub mod s08_btree;
+pub mod s09_btree_leaf_32;
+pub mod s10_btree_leaf_128;
+pub mod s11_btree_node_8;
+pub mod s12_btree_node_32;

@@ -23,11 +23,15 @@ impl Step for S00NaiveVec {
     const INFO: StepInfo = StepInfo {
         name: "s00-naive-vec",
         predecessor: None,
+        flags: &[],
         idea: "A Vec with one item per character; positions and ids are found by linear scans.",
         why: "The baseline: the simplest store that can be right, to time and test every later \
               step against.",
         invariant: "len_chars equals the number of items that are not tombstones.",
+        code: "engine/src/steps/s00_naive_vec.rs: `VecStore`",
+        notes: "",
         skip_traces: &[],
+        quick_skip_traces: &[],
     };
 }
 

@@ -1,0 +1,35 @@
+//! s10-btree-leaf-128: Leaf capacity 128 spans instead of 64.
+//!
+//! Predecessor: s08-btree.
+//! Why: Bigger leaves mean a shallower tree, fewer splits and more cursor-cache hits, at the
+//! cost of longer scans inside a leaf.
+//! Invariant: As s08-btree, with at most 128 spans per leaf.
+
+use crate::doc::Doc;
+use crate::registry::Step;
+use crate::registry::StepInfo;
+use crate::structure::btree::BTreeIndex;
+use crate::structure::leaf::PackedSpan;
+use crate::structure::leaf::Spans;
+use crate::structure::leaf_store::LeafStore;
+
+/// The store of this step: see the module docs.
+pub type Store = LeafStore<Spans<PackedSpan, 128>, BTreeIndex<16>, true, true>;
+
+/// The step: the CRDT over [`Store`].
+pub type S10BTreeLeaf128 = Doc<Store>;
+
+impl Step for S10BTreeLeaf128 {
+    const INFO: StepInfo = StepInfo {
+        name: "s10-btree-leaf-128",
+        predecessor: Some("s08-btree"),
+        flags: &["btree", "id-index", "spans", "compact-spans", "cursor-cache", "leaf=128"],
+        idea: "Leaf capacity 128 spans instead of 64.",
+        why: "Bigger leaves mean a shallower tree, fewer splits and more cursor-cache hits, at the cost of longer scans inside a leaf.",
+        invariant: "As s08-btree, with at most 128 spans per leaf.",
+        code: "engine/src/steps/s10_btree_leaf_128.rs: the `Spans` capacity (a const generic)",
+        notes: "",
+        skip_traces: &[],
+        quick_skip_traces: &[],
+    };
+}

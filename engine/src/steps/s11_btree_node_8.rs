@@ -1,0 +1,34 @@
+//! s11-btree-node-8: Internal node capacity 8 children instead of 16.
+//!
+//! Predecessor: s08-btree.
+//! Why: Narrower nodes scan fewer counts per level but have more levels.
+//! Invariant: As s08-btree, with at most 8 children per node.
+
+use crate::doc::Doc;
+use crate::registry::Step;
+use crate::registry::StepInfo;
+use crate::structure::btree::BTreeIndex;
+use crate::structure::leaf::PackedSpan;
+use crate::structure::leaf::Spans;
+use crate::structure::leaf_store::LeafStore;
+
+/// The store of this step: see the module docs.
+pub type Store = LeafStore<Spans<PackedSpan, 64>, BTreeIndex<8>, true, true>;
+
+/// The step: the CRDT over [`Store`].
+pub type S11BTreeNode8 = Doc<Store>;
+
+impl Step for S11BTreeNode8 {
+    const INFO: StepInfo = StepInfo {
+        name: "s11-btree-node-8",
+        predecessor: Some("s08-btree"),
+        flags: &["btree", "id-index", "spans", "compact-spans", "cursor-cache", "node=8"],
+        idea: "Internal node capacity 8 children instead of 16.",
+        why: "Narrower nodes scan fewer counts per level but have more levels.",
+        invariant: "As s08-btree, with at most 8 children per node.",
+        code: "engine/src/steps/s11_btree_node_8.rs: the `BTreeIndex` capacity (a const generic)",
+        notes: "",
+        skip_traces: &[],
+        quick_skip_traces: &[],
+    };
+}

@@ -1,0 +1,700 @@
+//! Leaves: what a chunk (chunked list) or a B-tree leaf holds. A leaf is a short run of items
+//! in document order; the store above it only ever asks a leaf about offsets *within* it.
+//!
+//! Two kinds, each one idea of the log:
+//! - [`CharItems`]: one entry per char (step 0's items, cut into chunks);
+//! - [`Spans`]: run-length entries, one per run of consecutive ids typed in a row
+//!   (*span coalescing*), over a [`SpanLayout`]: [`WideSpan`] (plain fields) or
+//!   [`PackedSpan`] (the *compact span layout*, 28 bytes instead of 40).
+//!
+//! A leaf's `CAP` is the number of entries (chars or spans) above which the store splits it.
+
+use std::fmt;
+use std::ops::Range;
+
+use crate::id::AgentId;
+use crate::store::Id;
+use crate::store::ItemRun;
+use crate::store::StoredItem;
+
+/// Item and visible-char counts: a leaf's weight, or the sum over the leaves before one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Items, tombstones included.
+    pub items: usize,
+    /// Visible chars.
+    pub chars: usize,
+}
+
+impl Counts {
+    /// No items.
+    pub const ZERO: Counts = Counts { items: 0, chars: 0 };
+
+    pub(crate) fn add(self, other: Counts) -> Counts {
+        Counts {
+            items: self.items + other.items,
+            chars: self.chars + other.chars,
+        }
+    }
+
+    pub(crate) fn sub(self, other: Counts) -> Counts {
+        Counts {
+            items: self.items - other.items,
+            chars: self.chars - other.chars,
+        }
+    }
+}
+
+/// A leaf of items. Offsets (`item`) count items within the leaf, tombstones included;
+/// `pos_chars` counts the leaf's visible chars.
+pub trait Leaf: Clone + Default + fmt::Debug {
+    /// Whether the leaf holds more entries than its capacity and must be split.
+    fn is_overfull(&self) -> bool;
+    /// Items and visible chars in the leaf.
+    fn counts(&self) -> Counts;
+    /// Offset of the item holding visible char `pos_chars`. Requires `pos_chars <
+    /// counts().chars`.
+    fn item_of_char(&self, pos_chars: usize) -> usize;
+    /// Offset of the item with id `id`, if the leaf has it.
+    fn item_of_id(&self, id: Id) -> Option<usize>;
+    /// The run starting at `item`, to the end of the entry holding it.
+    fn run_at(&self, item: usize) -> ItemRun;
+    /// Whether the item at `item` is a tombstone.
+    fn is_deleted(&self, item: usize) -> bool;
+    /// Inserts `run` (visible) so that its first item gets offset `item` (`<= len`).
+    fn insert_run(&mut self, item: usize, run: ItemRun, text: &str);
+    /// Makes the item at `item` a tombstone; returns whether it was visible.
+    fn mark_deleted(&mut self, item: usize) -> bool;
+    /// Makes tombstones of up to `max_chars` visible chars from `pos_chars` on (to the leaf's
+    /// end at most), reporting runs of consecutive ids in document order. Returns how many.
+    fn delete_visible(
+        &mut self,
+        pos_chars: usize,
+        max_chars: usize,
+        on_deleted: &mut dyn FnMut(Id, u32),
+    ) -> usize;
+    /// Moves the second half of the entries into a new leaf.
+    fn split_off_half(&mut self) -> Self;
+    /// Calls `f(first_id, len)` for every entry: for the id index.
+    fn for_each_id_run(&self, f: &mut dyn FnMut(Id, u32));
+    /// Appends the visible chars `range_chars` of this leaf to `out`.
+    fn push_text(&self, range_chars: Range<usize>, out: &mut String);
+    /// Appends every item to `out`.
+    fn dump(&self, out: &mut Vec<StoredItem>);
+    /// Checks the leaf's cached counts and entries. Panics if broken.
+    fn assert_invariants(&self);
+}
+
+// ---------------------------------------------------------------------------------------------
+// One entry per char.
+
+/// One entry per char: step 0's items in chunks of at most `CAP`.
+#[derive(Clone, Debug, Default)]
+pub struct CharItems<const CAP: usize> {
+    items: Vec<StoredItem>,
+    len_chars: usize,
+}
+
+impl<const CAP: usize> Leaf for CharItems<CAP> {
+    fn is_overfull(&self) -> bool {
+        self.items.len() > CAP
+    }
+
+    fn counts(&self) -> Counts {
+        Counts {
+            items: self.items.len(),
+            chars: self.len_chars,
+        }
+    }
+
+    fn item_of_char(&self, pos_chars: usize) -> usize {
+        let mut visible_before = 0;
+        for (item, stored) in self.items.iter().enumerate() {
+            if !stored.deleted {
+                if visible_before == pos_chars {
+                    return item;
+                }
+                visible_before += 1;
+            }
+        }
+        unreachable!("char {pos_chars} is not in this leaf")
+    }
+
+    fn item_of_id(&self, id: Id) -> Option<usize> {
+        self.items.iter().position(|stored| stored.id == id)
+    }
+
+    fn run_at(&self, item: usize) -> ItemRun {
+        let stored = &self.items[item];
+        ItemRun {
+            id: stored.id,
+            len: 1,
+            origin_left: stored.origin_left,
+            origin_right: stored.origin_right,
+        }
+    }
+
+    fn is_deleted(&self, item: usize) -> bool {
+        self.items[item].deleted
+    }
+
+    fn insert_run(&mut self, item: usize, run: ItemRun, text: &str) {
+        let new_items = (0u32..).zip(text.chars()).map(|(offset, ch)| StoredItem {
+            id: run.id.plus(offset),
+            origin_left: if offset == 0 {
+                run.origin_left
+            } else {
+                Some(run.id.plus(offset - 1))
+            },
+            origin_right: run.origin_right,
+            ch,
+            deleted: false,
+        });
+        self.items.splice(item..item, new_items);
+        self.len_chars += run.len as usize;
+    }
+
+    fn mark_deleted(&mut self, item: usize) -> bool {
+        let stored = &mut self.items[item];
+        let was_visible = !stored.deleted;
+        stored.deleted = true;
+        self.len_chars -= usize::from(was_visible);
+        was_visible
+    }
+
+    fn delete_visible(
+        &mut self,
+        pos_chars: usize,
+        max_chars: usize,
+        on_deleted: &mut dyn FnMut(Id, u32),
+    ) -> usize {
+        let mut item = self.item_of_char(pos_chars);
+        let mut deleted = 0;
+        while deleted < max_chars && item < self.items.len() {
+            let stored = &mut self.items[item];
+            if !stored.deleted {
+                stored.deleted = true;
+                deleted += 1;
+                on_deleted(stored.id, 1);
+            }
+            item += 1;
+        }
+        self.len_chars -= deleted;
+        deleted
+    }
+
+    fn split_off_half(&mut self) -> Self {
+        let items = self.items.split_off(self.items.len() / 2);
+        let moved_chars = items.iter().filter(|stored| !stored.deleted).count();
+        self.len_chars -= moved_chars;
+        CharItems {
+            items,
+            len_chars: moved_chars,
+        }
+    }
+
+    fn for_each_id_run(&self, f: &mut dyn FnMut(Id, u32)) {
+        for stored in &self.items {
+            f(stored.id, 1);
+        }
+    }
+
+    fn push_text(&self, range_chars: Range<usize>, out: &mut String) {
+        let visible = self.items.iter().filter(|stored| !stored.deleted);
+        out.extend(
+            visible
+                .skip(range_chars.start)
+                .take(range_chars.len())
+                .map(|stored| stored.ch),
+        );
+    }
+
+    fn dump(&self, out: &mut Vec<StoredItem>) {
+        out.extend_from_slice(&self.items);
+    }
+
+    fn assert_invariants(&self) {
+        let visible = self.items.iter().filter(|stored| !stored.deleted).count();
+        assert_eq!(self.len_chars, visible, "leaf len_chars is stale");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Spans.
+
+/// A run of items with consecutive ids, as the algorithm sees it: what a [`SpanLayout`]
+/// stores. Items after the first have the item before them as left origin; all share the
+/// right origin and the tombstone flag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    /// Id of the first item.
+    pub id: Id,
+    /// Items, at least 1.
+    pub len: u32,
+    /// Left origin of the first item.
+    pub origin_left: Option<Id>,
+    /// Right origin of every item.
+    pub origin_right: Option<Id>,
+    /// Whether every item is a tombstone.
+    pub deleted: bool,
+}
+
+impl Span {
+    fn last_id(&self) -> Id {
+        self.id.plus(self.len - 1)
+    }
+
+    /// The items `offset..` of this span.
+    fn suffix(&self, offset: u32) -> Span {
+        debug_assert!(offset < self.len);
+        Span {
+            id: self.id.plus(offset),
+            len: self.len - offset,
+            origin_left: if offset == 0 {
+                self.origin_left
+            } else {
+                Some(self.id.plus(offset - 1))
+            },
+            origin_right: self.origin_right,
+            deleted: self.deleted,
+        }
+    }
+
+    /// Whether `next`, stored right after this span, continues it (so the two can be one).
+    fn is_continued_by(&self, next: &Span) -> bool {
+        self.deleted == next.deleted
+            && next.id == self.id.plus(self.len)
+            && next.origin_left == Some(self.last_id())
+            && next.origin_right == self.origin_right
+    }
+}
+
+/// How a span is laid out in memory. The algorithm works on [`Span`]; a layout only decides
+/// the bytes.
+pub trait SpanLayout: Copy + fmt::Debug {
+    /// Stores `span`.
+    fn pack(span: Span) -> Self;
+    /// Reads it back.
+    fn unpack(self) -> Span;
+    /// `unpack().len`, without unpacking the rest (the hot loops only need the lengths).
+    fn len(self) -> u32;
+    /// `unpack().deleted`.
+    fn deleted(self) -> bool;
+}
+
+/// The plain layout: [`Span`] as it is (40 bytes: two `Option<Id>` of 12 bytes each, padding).
+pub type WideSpan = Span;
+
+const _: () = assert!(std::mem::size_of::<WideSpan>() == 40);
+
+impl SpanLayout for WideSpan {
+    fn pack(span: Span) -> Self {
+        span
+    }
+    fn unpack(self) -> Span {
+        self
+    }
+    fn len(self) -> u32 {
+        self.len
+    }
+    fn deleted(self) -> bool {
+        self.deleted
+    }
+}
+
+/// The compact layout, 28 bytes instead of 40: seven `u32`s, no `Option` discriminants and no
+/// padding. The tombstone flag lives in the length's top bit, and a `None` origin is the
+/// reserved agent `u32::MAX`. Fewer bytes per span means more spans per cache line in the
+/// scans that find an item in a leaf.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PackedSpan {
+    id_agent: u32,
+    id_seq: u32,
+    /// Bit 31: tombstone. Bits 0..31: length.
+    len_and_deleted: u32,
+    origin_left_agent: u32,
+    origin_left_seq: u32,
+    origin_right_agent: u32,
+    origin_right_seq: u32,
+}
+
+const NONE_AGENT: u32 = u32::MAX;
+const DELETED_BIT: u32 = 1 << 31;
+
+const _: () = assert!(std::mem::size_of::<PackedSpan>() == 28);
+
+fn pack_id(id: Option<Id>) -> (u32, u32) {
+    match id {
+        Some(id) => {
+            debug_assert_ne!(id.agent.0, NONE_AGENT);
+            (id.agent.0, id.seq)
+        }
+        None => (NONE_AGENT, 0),
+    }
+}
+
+fn unpack_id(agent: u32, seq: u32) -> Option<Id> {
+    (agent != NONE_AGENT).then_some(Id {
+        agent: AgentId(agent),
+        seq,
+    })
+}
+
+impl SpanLayout for PackedSpan {
+    fn pack(span: Span) -> Self {
+        debug_assert!(span.len < DELETED_BIT);
+        let (origin_left_agent, origin_left_seq) = pack_id(span.origin_left);
+        let (origin_right_agent, origin_right_seq) = pack_id(span.origin_right);
+        PackedSpan {
+            id_agent: span.id.agent.0,
+            id_seq: span.id.seq,
+            len_and_deleted: span.len | if span.deleted { DELETED_BIT } else { 0 },
+            origin_left_agent,
+            origin_left_seq,
+            origin_right_agent,
+            origin_right_seq,
+        }
+    }
+    fn unpack(self) -> Span {
+        Span {
+            id: Id {
+                agent: AgentId(self.id_agent),
+                seq: self.id_seq,
+            },
+            len: self.len(),
+            origin_left: unpack_id(self.origin_left_agent, self.origin_left_seq),
+            origin_right: unpack_id(self.origin_right_agent, self.origin_right_seq),
+            deleted: self.deleted(),
+        }
+    }
+    #[inline]
+    fn len(self) -> u32 {
+        self.len_and_deleted & !DELETED_BIT
+    }
+    #[inline]
+    fn deleted(self) -> bool {
+        self.len_and_deleted & DELETED_BIT != 0
+    }
+}
+
+/// Run-length entries (one per span) and the leaf's chars, tombstones' chars included, in
+/// item order (so an item offset is a char offset into `text`).
+#[derive(Clone, Debug)]
+pub struct Spans<S: SpanLayout, const CAP: usize> {
+    spans: Vec<S>,
+    text: String,
+    counts: Counts,
+}
+
+impl<S: SpanLayout, const CAP: usize> Default for Spans<S, CAP> {
+    fn default() -> Self {
+        Spans {
+            spans: Vec::new(),
+            text: String::new(),
+            counts: Counts::ZERO,
+        }
+    }
+}
+
+impl<S: SpanLayout, const CAP: usize> Spans<S, CAP> {
+    /// The span holding item `item` and the item's offset in it. Requires `item < items`.
+    #[inline]
+    fn locate(&self, item: usize) -> (usize, u32) {
+        let mut before = 0usize;
+        for (index, span) in self.spans.iter().enumerate() {
+            let len = span.len() as usize;
+            if item < before + len {
+                return (index, (item - before) as u32);
+            }
+            before += len;
+        }
+        unreachable!("item {item} is not in this leaf of {} items", self.counts.items)
+    }
+
+    /// The span holding visible char `pos_chars`, the offset in it, and the item offset of
+    /// the span's start.
+    #[inline]
+    fn locate_char(&self, pos_chars: usize) -> (usize, u32, usize) {
+        let mut chars_before = 0usize;
+        let mut items_before = 0usize;
+        for (index, span) in self.spans.iter().enumerate() {
+            let len = span.len() as usize;
+            if !span.deleted() {
+                if pos_chars < chars_before + len {
+                    return (index, (pos_chars - chars_before) as u32, items_before);
+                }
+                chars_before += len;
+            }
+            items_before += len;
+        }
+        unreachable!("char {pos_chars} is not in this leaf")
+    }
+
+    /// Byte offset of char (item) `item` in `text`. All-ASCII leaves (the common case) skip
+    /// the scan.
+    #[inline]
+    fn byte_of_item(&self, item: usize) -> usize {
+        if self.text.len() == self.counts.items {
+            item
+        } else {
+            self.text
+                .char_indices()
+                .nth(item)
+                .map_or(self.text.len(), |(byte, _)| byte)
+        }
+    }
+
+    /// Splits span `index` so that a span starts at its offset `offset` (`0 < offset < len`).
+    fn split_span(&mut self, index: usize, offset: u32) {
+        let span = self.spans[index].unpack();
+        let mut head = span;
+        head.len = offset;
+        self.spans[index] = S::pack(head);
+        self.spans.insert(index + 1, S::pack(span.suffix(offset)));
+    }
+
+    /// Merges each span in `range` (clamped to the leaf) into the span before it where that
+    /// span continues it.
+    fn merge_in(&mut self, range: Range<usize>) {
+        let end = range.end.min(self.spans.len());
+        let mut index = range.start.max(1);
+        let mut end = end;
+        while index < end {
+            let prev = self.spans[index - 1].unpack();
+            let next = self.spans[index].unpack();
+            if prev.is_continued_by(&next) {
+                let mut merged = prev;
+                merged.len += next.len;
+                self.spans[index - 1] = S::pack(merged);
+                self.spans.remove(index);
+                end -= 1;
+            } else {
+                index += 1;
+            }
+        }
+    }
+
+    /// Makes the items `offset..offset + len` of visible span `index` a tombstone span,
+    /// splitting as needed. Returns the index of the tombstone span.
+    fn delete_in_span(&mut self, index: usize, offset: u32, len: u32) -> usize {
+        let span_len = self.spans[index].len();
+        debug_assert!(!self.spans[index].deleted() && offset + len <= span_len);
+        let mut index = index;
+        if offset > 0 {
+            self.split_span(index, offset);
+            index += 1;
+        }
+        if len < span_len - offset {
+            self.split_span(index, len);
+        }
+        let mut span = self.spans[index].unpack();
+        span.deleted = true;
+        self.spans[index] = S::pack(span);
+        self.counts.chars -= len as usize;
+        index
+    }
+}
+
+impl<S: SpanLayout, const CAP: usize> Leaf for Spans<S, CAP> {
+    fn is_overfull(&self) -> bool {
+        self.spans.len() > CAP
+    }
+
+    fn counts(&self) -> Counts {
+        self.counts
+    }
+
+    fn item_of_char(&self, pos_chars: usize) -> usize {
+        let (_, offset, items_before) = self.locate_char(pos_chars);
+        items_before + offset as usize
+    }
+
+    fn item_of_id(&self, id: Id) -> Option<usize> {
+        let mut before = 0usize;
+        for span in &self.spans {
+            let span = span.unpack();
+            if span.id.agent == id.agent && span.id.seq <= id.seq && id.seq < span.id.seq + span.len {
+                return Some(before + (id.seq - span.id.seq) as usize);
+            }
+            before += span.len as usize;
+        }
+        None
+    }
+
+    fn run_at(&self, item: usize) -> ItemRun {
+        let (index, offset) = self.locate(item);
+        let span = self.spans[index].unpack().suffix(offset);
+        ItemRun {
+            id: span.id,
+            len: span.len,
+            origin_left: span.origin_left,
+            origin_right: span.origin_right,
+        }
+    }
+
+    fn is_deleted(&self, item: usize) -> bool {
+        self.spans[self.locate(item).0].deleted()
+    }
+
+    fn insert_run(&mut self, item: usize, run: ItemRun, text: &str) {
+        debug_assert!(item <= self.counts.items);
+        let byte = self.byte_of_item(item);
+        self.text.insert_str(byte, text);
+        self.counts.items += run.len as usize;
+        self.counts.chars += run.len as usize;
+        let new = Span {
+            id: run.id,
+            len: run.len,
+            origin_left: run.origin_left,
+            origin_right: run.origin_right,
+            deleted: false,
+        };
+        if item == 0 {
+            self.spans.insert(0, S::pack(new));
+            return;
+        }
+        let (index, offset) = self.locate(item - 1);
+        let mut before = self.spans[index].unpack();
+        if offset + 1 == before.len {
+            // After a span's last item: typing on is the common case, and extends the span.
+            if before.is_continued_by(&new) {
+                before.len += new.len;
+                self.spans[index] = S::pack(before);
+            } else {
+                self.spans.insert(index + 1, S::pack(new));
+            }
+        } else {
+            self.split_span(index, offset + 1);
+            self.spans.insert(index + 1, S::pack(new));
+        }
+    }
+
+    fn mark_deleted(&mut self, item: usize) -> bool {
+        let (index, offset) = self.locate(item);
+        if self.spans[index].deleted() {
+            return false;
+        }
+        let index = self.delete_in_span(index, offset, 1);
+        self.merge_in(index..index + 2);
+        true
+    }
+
+    fn delete_visible(
+        &mut self,
+        pos_chars: usize,
+        max_chars: usize,
+        on_deleted: &mut dyn FnMut(Id, u32),
+    ) -> usize {
+        let (mut index, mut offset, _) = self.locate_char(pos_chars);
+        let first = index;
+        let mut deleted = 0usize;
+        while deleted < max_chars && index < self.spans.len() {
+            if self.spans[index].deleted() {
+                index += 1;
+                continue;
+            }
+            let available = self.spans[index].len() - offset;
+            let len = available.min((max_chars - deleted) as u32);
+            let target = self.spans[index].unpack().id.plus(offset);
+            index = self.delete_in_span(index, offset, len) + 1;
+            offset = 0;
+            deleted += len as usize;
+            on_deleted(target, len);
+        }
+        self.merge_in(first..index + 1);
+        deleted
+    }
+
+    fn split_off_half(&mut self) -> Self {
+        let spans = self.spans.split_off(self.spans.len() / 2);
+        let mut moved = Counts::ZERO;
+        for span in &spans {
+            moved.items += span.len() as usize;
+            if !span.deleted() {
+                moved.chars += span.len() as usize;
+            }
+        }
+        let byte = self.byte_of_item(self.counts.items - moved.items);
+        let text = self.text.split_off(byte);
+        self.counts = self.counts.sub(moved);
+        Spans {
+            spans,
+            text,
+            counts: moved,
+        }
+    }
+
+    fn for_each_id_run(&self, f: &mut dyn FnMut(Id, u32)) {
+        for span in &self.spans {
+            let span = span.unpack();
+            f(span.id, span.len);
+        }
+    }
+
+    fn push_text(&self, range_chars: Range<usize>, out: &mut String) {
+        let mut chars = self.text.chars();
+        let mut visible_before = 0usize;
+        for span in &self.spans {
+            if visible_before >= range_chars.end {
+                break;
+            }
+            let len = span.len() as usize;
+            if span.deleted() {
+                // `nth(len - 1)` skips `len` chars.
+                chars.nth(len - 1);
+                continue;
+            }
+            let skip = range_chars.start.saturating_sub(visible_before).min(len);
+            let take = (range_chars.end - visible_before).min(len) - skip;
+            if skip > 0 {
+                chars.nth(skip - 1);
+            }
+            out.extend(chars.by_ref().take(take));
+            let rest = len - skip - take;
+            if rest > 0 {
+                chars.nth(rest - 1);
+            }
+            visible_before += len;
+        }
+    }
+
+    fn dump(&self, out: &mut Vec<StoredItem>) {
+        let mut chars = self.text.chars();
+        for span in &self.spans {
+            let span = span.unpack();
+            for offset in 0..span.len {
+                let item = span.suffix(offset);
+                out.push(StoredItem {
+                    id: item.id,
+                    origin_left: item.origin_left,
+                    origin_right: item.origin_right,
+                    ch: chars.next().expect("leaf text shorter than its items"),
+                    deleted: span.deleted,
+                });
+            }
+        }
+    }
+
+    fn assert_invariants(&self) {
+        let mut counts = Counts::ZERO;
+        for (index, span) in self.spans.iter().enumerate() {
+            let unpacked = span.unpack();
+            assert!(unpacked.len >= 1, "empty span");
+            assert_eq!(S::pack(unpacked).unpack(), unpacked, "span layout does not round-trip");
+            counts.items += unpacked.len as usize;
+            if !unpacked.deleted {
+                counts.chars += unpacked.len as usize;
+            }
+            if index > 0 {
+                let prev = self.spans[index - 1].unpack();
+                assert!(
+                    !prev.is_continued_by(&unpacked),
+                    "spans {} and {index} should have been coalesced",
+                    index - 1
+                );
+            }
+        }
+        assert_eq!(counts, self.counts, "leaf counts are stale");
+        assert_eq!(self.text.chars().count(), counts.items, "leaf text and items disagree");
+    }
+}

@@ -1,0 +1,409 @@
+//! [`LeafStore`]: the one [`SeqStore`] every structure step after step 0 is an instance of.
+//!
+//! Items live in leaves (an arena `Vec<L>`), ordered and counted by a [`LeafIndex`]. The
+//! type parameters are the log's flags:
+//! - `L`, the leaf: [`CharItems`](super::leaf::CharItems) or run-length
+//!   [`Spans`](super::leaf::Spans), with its capacity;
+//! - `X`, the leaf index: chunked list ([`LinearIndex`](super::index::LinearIndex)), Fenwick,
+//!   prefix sums, B-tree;
+//! - `ID_INDEX`: an id -> leaf table, so finding an item by id does not scan the store;
+//! - `CURSOR`: a cursor cache, the last leaf found and its start, reused while edits stay in
+//!   that leaf.
+//!
+//! Every step writes this algorithm once; the flags only change which parts run.
+
+use std::cell::Cell;
+use std::fmt;
+use std::ops::Range;
+
+use crate::store::Id;
+use crate::store::ItemRun;
+use crate::store::SeqStore;
+use crate::store::StoredItem;
+use crate::structure::index::Found;
+use crate::structure::index::LeafId;
+use crate::structure::index::LeafIndex;
+use crate::structure::leaf::Counts;
+use crate::structure::leaf::Leaf;
+
+/// No leaf: an id the store does not have (or one that names a delete op).
+const NO_LEAF: LeafId = LeafId::MAX;
+
+/// Items in leaves, found through a leaf index; see the module docs for the flags.
+#[derive(Clone)]
+pub struct LeafStore<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> {
+    leaves: Vec<L>,
+    index: X,
+    /// With `ID_INDEX`: `leaf_of_id[agent][seq]` is the leaf holding item `(agent, seq)`, or
+    /// `NO_LEAF`. Kept in step with inserts and leaf splits.
+    leaf_of_id: Vec<Vec<LeafId>>,
+    /// With `CURSOR`: the leaf of the last lookup and the counts before it. Stays valid while
+    /// only that leaf changes (a leaf's start depends only on the leaves before it); any
+    /// change to another leaf clears it.
+    cursor: Cell<Option<Found>>,
+}
+
+impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> Default
+    for LeafStore<L, X, ID_INDEX, CURSOR>
+{
+    fn default() -> Self {
+        LeafStore {
+            leaves: vec![L::default()],
+            index: X::default(),
+            leaf_of_id: Vec::new(),
+            cursor: Cell::new(None),
+        }
+    }
+}
+
+impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> fmt::Debug
+    for LeafStore<L, X, ID_INDEX, CURSOR>
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LeafStore")
+            .field("leaves", &self.leaves.len())
+            .field("totals", &self.index.totals())
+            .finish()
+    }
+}
+
+impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> LeafStore<L, X, ID_INDEX, CURSOR> {
+    #[inline]
+    fn find_char(&self, pos_chars: usize) -> Found {
+        if CURSOR {
+            if let Some(found) = self.cursor.get() {
+                let counts = self.leaves[found.leaf as usize].counts();
+                if found.start.chars <= pos_chars && pos_chars < found.start.chars + counts.chars {
+                    return found;
+                }
+            }
+        }
+        let found = self.index.find_char(pos_chars);
+        if CURSOR {
+            self.cursor.set(Some(found));
+        }
+        found
+    }
+
+    #[inline]
+    fn find_item(&self, index: usize) -> Found {
+        if CURSOR {
+            if let Some(found) = self.cursor.get() {
+                let counts = self.leaves[found.leaf as usize].counts();
+                if found.start.items <= index && index < found.start.items + counts.items {
+                    return found;
+                }
+            }
+        }
+        let found = self.index.find_item(index);
+        if CURSOR {
+            self.cursor.set(Some(found));
+        }
+        found
+    }
+
+    /// Counts before `leaf`.
+    #[inline]
+    fn start_of(&self, leaf: LeafId) -> Counts {
+        if CURSOR {
+            if let Some(found) = self.cursor.get() {
+                if found.leaf == leaf {
+                    return found.start;
+                }
+            }
+        }
+        self.index.start_of(leaf)
+    }
+
+    /// Call before changing `leaf`'s counts: a cursor on another leaf may be after it.
+    #[inline]
+    fn will_change(&self, leaf: LeafId) {
+        if CURSOR && self.cursor.get().is_some_and(|found| found.leaf != leaf) {
+            self.cursor.set(None);
+        }
+    }
+
+    /// Tells the index how `leaf` changed since it had `before`, and splits it if overfull.
+    #[inline]
+    fn did_change(&mut self, leaf: LeafId, before: Counts) {
+        let after = self.leaves[leaf as usize].counts();
+        if after != before {
+            let grow = Counts {
+                items: after.items.saturating_sub(before.items),
+                chars: after.chars.saturating_sub(before.chars),
+            };
+            let shrink = Counts {
+                items: before.items.saturating_sub(after.items),
+                chars: before.chars.saturating_sub(after.chars),
+            };
+            self.index.update(leaf, grow, shrink);
+        }
+        if self.leaves[leaf as usize].is_overfull() {
+            self.split_until_within_capacity(leaf);
+        }
+    }
+
+    /// Splits `leaf` in halves until no part is over capacity (one split, except when a long
+    /// paste of chars went into a one-entry-per-char leaf).
+    fn split_until_within_capacity(&mut self, leaf: LeafId) {
+        let new_leaf = self.split(leaf);
+        if self.leaves[new_leaf as usize].is_overfull() {
+            self.split_until_within_capacity(new_leaf);
+        }
+        if self.leaves[leaf as usize].is_overfull() {
+            self.split_until_within_capacity(leaf);
+        }
+    }
+
+    /// Moves the second half of `leaf` into a new leaf right after it. A cursor on `leaf`
+    /// stays valid: the leaf's start did not move.
+    fn split(&mut self, leaf: LeafId) -> LeafId {
+        let new_leaf = self.leaves[leaf as usize].split_off_half();
+        let new_id = LeafId::try_from(self.leaves.len()).expect("more than u32::MAX leaves");
+        let moved = new_leaf.counts();
+        self.index.update(leaf, Counts::ZERO, moved);
+        self.index.insert_after(leaf, new_id, moved);
+        if ID_INDEX {
+            new_leaf.for_each_id_run(&mut |id, len| self.set_leaf_of_ids(id, len, new_id));
+        }
+        self.leaves.push(new_leaf);
+        new_id
+    }
+
+    fn set_leaf_of_ids(&mut self, id: Id, len: u32, leaf: LeafId) {
+        let agent = id.agent.index();
+        if self.leaf_of_id.len() <= agent {
+            self.leaf_of_id.resize_with(agent + 1, Vec::new);
+        }
+        let by_seq = &mut self.leaf_of_id[agent];
+        let end = (id.seq + len) as usize;
+        if by_seq.len() < end {
+            by_seq.resize(end, NO_LEAF);
+        }
+        by_seq[id.seq as usize..end].fill(leaf);
+    }
+
+    fn leaf_of_id(&self, id: Id) -> Option<LeafId> {
+        let leaf = *self.leaf_of_id.get(id.agent.index())?.get(id.seq as usize)?;
+        (leaf != NO_LEAF).then_some(leaf)
+    }
+
+    /// Inserts `run` at offset `item` of `leaf`.
+    fn insert_into(&mut self, leaf: LeafId, item: usize, run: ItemRun, text: &str) {
+        self.will_change(leaf);
+        let before = self.leaves[leaf as usize].counts();
+        self.leaves[leaf as usize].insert_run(item, run, text);
+        if ID_INDEX {
+            self.set_leaf_of_ids(run.id, run.len, leaf);
+        }
+        self.did_change(leaf, before);
+    }
+
+    /// Leaves in document order.
+    fn leaves_in_order(&self) -> impl Iterator<Item = LeafId> + '_ {
+        std::iter::successors(Some(self.index.first()), |&leaf| self.index.next(leaf))
+    }
+}
+
+impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> SeqStore
+    for LeafStore<L, X, ID_INDEX, CURSOR>
+{
+    fn len_items(&self) -> usize {
+        self.index.totals().items
+    }
+
+    fn len_chars(&self) -> usize {
+        self.index.totals().chars
+    }
+
+    fn index_of_char(&self, pos_chars: usize) -> usize {
+        let found = self.find_char(pos_chars);
+        let leaf = &self.leaves[found.leaf as usize];
+        found.start.items + leaf.item_of_char(pos_chars - found.start.chars)
+    }
+
+    fn index_of_id(&self, id: Id) -> Option<usize> {
+        if ID_INDEX {
+            let leaf = self.leaf_of_id(id)?;
+            let item = self.leaves[leaf as usize].item_of_id(id)?;
+            return Some(self.start_of(leaf).items + item);
+        }
+        let mut start_items = 0;
+        for leaf in self.leaves_in_order() {
+            let leaf = &self.leaves[leaf as usize];
+            if let Some(item) = leaf.item_of_id(id) {
+                return Some(start_items + item);
+            }
+            start_items += leaf.counts().items;
+        }
+        None
+    }
+
+    fn run_at(&self, index: usize) -> ItemRun {
+        let found = self.find_item(index);
+        self.leaves[found.leaf as usize].run_at(index - found.start.items)
+    }
+
+    fn is_deleted(&self, index: usize) -> bool {
+        let found = self.find_item(index);
+        self.leaves[found.leaf as usize].is_deleted(index - found.start.items)
+    }
+
+    fn insert_run(&mut self, index: usize, run: ItemRun, text: &str) {
+        // At a leaf boundary, append to the earlier leaf: typing at a leaf's end stays there.
+        let (leaf, item) = if index == 0 {
+            (self.index.first(), 0)
+        } else {
+            let found = self.find_item(index - 1);
+            (found.leaf, index - found.start.items)
+        };
+        self.insert_into(leaf, item, run, text);
+    }
+
+    fn mark_deleted(&mut self, index: usize) -> bool {
+        let found = self.find_item(index);
+        self.will_change(found.leaf);
+        let before = self.leaves[found.leaf as usize].counts();
+        let was_visible = self.leaves[found.leaf as usize].mark_deleted(index - found.start.items);
+        self.did_change(found.leaf, before);
+        was_visible
+    }
+
+    fn insert_local(&mut self, pos_chars: usize, id: Id, text: &str) -> (Option<Id>, Option<Id>) {
+        let len = text.chars().count() as u32;
+        let (leaf, item, origin_left) = if pos_chars == 0 {
+            (self.index.first(), 0, None)
+        } else {
+            let found = self.find_char(pos_chars - 1);
+            let leaf = &self.leaves[found.leaf as usize];
+            let item = leaf.item_of_char(pos_chars - 1 - found.start.chars);
+            (found.leaf, item + 1, Some(leaf.run_at(item).id))
+        };
+        let leaf_items = self.leaves[leaf as usize].counts().items;
+        let origin_right = if item < leaf_items {
+            Some(self.leaves[leaf as usize].run_at(item).id)
+        } else {
+            // The item after the left origin is the next leaf's first (leaves other than an
+            // empty store's only leaf are never empty).
+            self.index
+                .next(leaf)
+                .map(|next| self.leaves[next as usize].run_at(0).id)
+        };
+        let run = ItemRun {
+            id,
+            len,
+            origin_left,
+            origin_right,
+        };
+        self.insert_into(leaf, item, run, text);
+        (origin_left, origin_right)
+    }
+
+    fn delete_local(&mut self, pos_chars: usize, len_chars: usize, on_deleted: &mut dyn FnMut(Id, u32)) {
+        let mut remaining = len_chars;
+        while remaining > 0 {
+            // The chars after a deleted run move down to `pos_chars`.
+            let found = self.find_char(pos_chars);
+            self.will_change(found.leaf);
+            let before = self.leaves[found.leaf as usize].counts();
+            let deleted = self.leaves[found.leaf as usize].delete_visible(
+                pos_chars - found.start.chars,
+                remaining,
+                on_deleted,
+            );
+            debug_assert!(deleted > 0);
+            remaining -= deleted;
+            self.did_change(found.leaf, before);
+        }
+    }
+
+    fn text(&self) -> String {
+        let mut text = String::new();
+        for leaf in self.leaves_in_order() {
+            let leaf = &self.leaves[leaf as usize];
+            leaf.push_text(0..leaf.counts().chars, &mut text);
+        }
+        text
+    }
+
+    fn slice(&self, range_chars: Range<usize>) -> String {
+        let mut text = String::new();
+        if range_chars.is_empty() {
+            return text;
+        }
+        let found = self.index.find_char(range_chars.start);
+        let mut start_chars = found.start.chars;
+        let mut leaf_id = Some(found.leaf);
+        while let Some(id) = leaf_id {
+            if start_chars >= range_chars.end {
+                break;
+            }
+            let leaf = &self.leaves[id as usize];
+            let leaf_chars = leaf.counts().chars;
+            let from = range_chars.start.saturating_sub(start_chars);
+            let to = (range_chars.end - start_chars).min(leaf_chars);
+            if from < to {
+                leaf.push_text(from..to, &mut text);
+            }
+            start_chars += leaf_chars;
+            leaf_id = self.index.next(id);
+        }
+        text
+    }
+
+    fn dump(&self) -> Vec<StoredItem> {
+        let mut items = Vec::with_capacity(self.len_items());
+        for leaf in self.leaves_in_order() {
+            self.leaves[leaf as usize].dump(&mut items);
+        }
+        items
+    }
+
+    fn assert_invariants(&self) {
+        for leaf in &self.leaves {
+            leaf.assert_invariants();
+            assert!(!leaf.is_overfull(), "a leaf is over capacity");
+        }
+        self.index
+            .assert_invariants(&|leaf| self.leaves[leaf as usize].counts());
+        let in_order: Vec<LeafId> = self.leaves_in_order().collect();
+        assert_eq!(in_order.len(), self.leaves.len(), "a leaf is missing from the order");
+        for (rank, &leaf) in in_order.iter().enumerate() {
+            assert!(
+                rank == 0 || self.leaves[leaf as usize].counts().items > 0,
+                "an empty leaf other than the first"
+            );
+        }
+        if ID_INDEX {
+            let mut indexed = 0usize;
+            for (leaf_id, leaf) in self.leaves.iter().enumerate() {
+                leaf.for_each_id_run(&mut |id, len| {
+                    for offset in 0..len {
+                        assert_eq!(
+                            self.leaf_of_id(id.plus(offset)),
+                            Some(leaf_id as LeafId),
+                            "id index is stale for {:?}",
+                            id.plus(offset)
+                        );
+                    }
+                    indexed += len as usize;
+                });
+            }
+            let entries: usize = self
+                .leaf_of_id
+                .iter()
+                .map(|by_seq| by_seq.iter().filter(|&&leaf| leaf != NO_LEAF).count())
+                .sum();
+            assert_eq!(entries, indexed, "id index names items the store does not have");
+        }
+        if CURSOR {
+            if let Some(found) = self.cursor.get() {
+                assert_eq!(
+                    self.index.start_of(found.leaf),
+                    found.start,
+                    "the cursor cache is stale"
+                );
+            }
+        }
+    }
+}

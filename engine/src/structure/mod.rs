@@ -1,0 +1,8 @@
+//! The pieces every structure step after step 0 is assembled from: leaves, leaf indexes, and
+//! the one store that combines them ([`leaf_store::LeafStore`]). A step is a choice of type
+//! parameters; see [`crate::steps`].
+
+pub mod btree;
+pub mod index;
+pub mod leaf;
+pub mod leaf_store;
