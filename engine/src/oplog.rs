@@ -200,6 +200,11 @@ impl OpLog {
 
     /// Appends `op`, extending the last entry when `op` continues it.
     pub(crate) fn push(&mut self, op: &InternalOp<'_>) {
+        self.push_owned(op.clone());
+    }
+
+    /// [`OpLog::push`], moving the op's parents into a new entry rather than cloning them.
+    fn push_owned(&mut self, op: InternalOp<'_>) {
         assert_eq!(
             op.id.seq,
             self.seq_count(op.id.agent),
@@ -207,7 +212,13 @@ impl OpLog {
         );
         debug_assert!(op.len > 0);
         let new_seq_count = op.id.seq.checked_add(op.len).expect("seq overflow");
-        if !self.try_extend_last(op) {
+        // The new op depends on its parents and on its agent's earlier ops, so none of those is
+        // on the frontier any more.
+        self.frontier
+            .retain(|id| id.agent != op.id.agent && !op.parents.contains(id));
+        self.frontier.push(op.last_id());
+        self.seq_count_by_agent[op.id.agent.index()] = new_seq_count;
+        if !self.try_extend_last(&op) {
             let kind = match op.kind {
                 InternalKind::Insert {
                     origin_left,
@@ -230,16 +241,10 @@ impl OpLog {
             self.entries.push(Entry {
                 id: op.id,
                 len: op.len,
-                parents: op.parents.clone(),
+                parents: op.parents,
                 kind,
             });
         }
-        self.seq_count_by_agent[op.id.agent.index()] = new_seq_count;
-        // The new op depends on its parents and on its agent's earlier ops, so none of those is
-        // on the frontier any more.
-        self.frontier
-            .retain(|id| id.agent != op.id.agent && !op.parents.contains(id));
-        self.frontier.push(op.last_id());
     }
 
     /// Extends the last entry with `op` if `op` is exactly what the entry's next char op
@@ -302,7 +307,7 @@ impl OpLog {
             self.frontier[0] = id.plus(len - 1);
         } else {
             let parents = self.frontier.clone();
-            self.push(&InternalOp {
+            self.push_owned(InternalOp {
                 id,
                 len,
                 parents,

@@ -80,6 +80,8 @@ pub const STEPS: &[StepInfo] = &[
     steps::s10_btree_leaf_128::S10BTreeLeaf128::INFO,
     steps::s11_btree_node_8::S11BTreeNode8::INFO,
     steps::s12_btree_node_32::S12BTreeNode32::INFO,
+    steps::s13_leaf_text_cap::S13LeafTextCap::INFO,
+    steps::s14_leaf_text_cap_256::S14LeafTextCap256::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -87,7 +89,7 @@ pub const STEPS: &[StepInfo] = &[
 pub const STEPS: &[StepInfo] = &[Best::INFO];
 
 /// The fastest kept step: what the harness calls `engine`.
-pub type Best = steps::s08_btree::S08BTree;
+pub type Best = steps::s13_leaf_text_cap::S13LeafTextCap;
 
 /// Calls `$callback!(StepType, "step-name")` for every registered step, in log order.
 ///
@@ -123,6 +125,8 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s10_btree_leaf_128::S10BTreeLeaf128, "s10-btree-leaf-128");
         $callback!($crate::steps::s11_btree_node_8::S11BTreeNode8, "s11-btree-node-8");
         $callback!($crate::steps::s12_btree_node_32::S12BTreeNode32, "s12-btree-node-32");
+        $callback!($crate::steps::s13_leaf_text_cap::S13LeafTextCap, "s13-leaf-text-cap");
+        $callback!($crate::steps::s14_leaf_text_cap_256::S14LeafTextCap256, "s14-leaf-text-cap-256");
     };
 }
 
@@ -131,6 +135,6 @@ macro_rules! for_each_step {
 #[macro_export]
 macro_rules! for_each_step {
     ($callback:ident) => {
-        $callback!($crate::Best, "s08-btree");
+        $callback!($crate::Best, "s13-leaf-text-cap");
     };
 }

@@ -166,6 +166,9 @@ mod tests {
             $callback!(crate::steps::s10_btree_leaf_128::Store);
             $callback!(crate::steps::s11_btree_node_8::Store);
             $callback!(crate::steps::s12_btree_node_32::Store);
+            $callback!(crate::steps::s13_leaf_text_cap::Store);
+            $callback!(crate::steps::s14_leaf_text_cap_256::Store);
+            $callback!(LeafStore<Spans<PackedSpan, 4, 6>, BTreeIndex<4>, true, true>);
             // Tiny capacities, so that the few hundred items of a test split leaves and
             // nodes often and grow the B-tree several levels deep.
             $callback!(LeafStore<CharItems<4>, LinearIndex, false, false>);

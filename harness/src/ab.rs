@@ -630,11 +630,17 @@ pub const INSTRUCTION_RUNS: usize = 3;
 
 /// The hidden `replay-once` command: one verified replay (for callgrind). Exit 1 if the result
 /// is wrong.
-pub fn replay_once(subject: &str, trace: &str, traces_dir: Option<&Path>, granularity: Granularity) -> anyhow::Result<u8> {
+pub fn replay_once(subject: &str, trace: &str, traces_dir: Option<&Path>, granularity: Granularity, repeat: usize) -> anyhow::Result<u8> {
     let entry = adapters::entry(subject).ok_or_else(|| anyhow::anyhow!("unknown subject \"{subject}\""))?;
     let dir = traces::TraceDir::locate(traces_dir).map_err(|e| anyhow::anyhow!("{e}"))?;
     let t = dir.load_sequential(trace).map_err(|e| anyhow::anyhow!("{e}"))?;
     let txns = measure::prepare_txns(&t, entry.info.unit, granularity);
+    for _ in 1..repeat {
+        if let Err((s, m)) = run_verified(&entry, &txns, &t.end_content) {
+            eprintln!("{s:?}: {m}");
+            return Ok(crate::EXIT_CELL_FAILED);
+        }
+    }
     match run_verified(&entry, &txns, &t.end_content) {
         Ok(_) => Ok(crate::EXIT_OK),
         Err((s, m)) => {

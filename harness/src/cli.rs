@@ -54,11 +54,14 @@ pub enum Command {
     ///   crdt-bench ab --baseline before engine      # current build vs the saved run
     #[command(verbatim_doc_comment)]
     Ab(AbArgs),
-    /// One verified replay of SUBJECT on TRACE (used under callgrind by `ab --instructions`).
+    /// One verified replay of SUBJECT on TRACE (used under callgrind by `ab --instructions`);
+    /// `--repeat N` replays it N times, for `perf record`.
     #[command(hide = true)]
     ReplayOnce {
         subject: String,
         trace: String,
+        #[arg(long, default_value_t = 1)]
+        repeat: usize,
         #[arg(long)]
         traces_dir: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = Granularity::PerTxn)]
@@ -244,8 +247,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Compare(args) => crate::compare::compare(args),
         Command::Log(args) => crate::compare::log(args),
         Command::Ab(args) => crate::ab::ab(args),
-        Command::ReplayOnce { subject, trace, traces_dir, granularity } => {
-            crate::ab::replay_once(&subject, &trace, traces_dir.as_deref(), granularity)
+        Command::ReplayOnce { subject, trace, repeat, traces_dir, granularity } => {
+            crate::ab::replay_once(&subject, &trace, traces_dir.as_deref(), granularity, repeat)
         }
         Command::Verify(args) => crate::compare::verify(args),
         Command::Traces(args) => crate::compare::traces_cmd(args),

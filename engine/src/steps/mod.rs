@@ -15,3 +15,5 @@ pub mod s09_btree_leaf_32;
 pub mod s10_btree_leaf_128;
 pub mod s11_btree_node_8;
 pub mod s12_btree_node_32;
+pub mod s13_leaf_text_cap;
+pub mod s14_leaf_text_cap_256;

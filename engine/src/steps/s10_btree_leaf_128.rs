@@ -1,6 +1,6 @@
-//! s10-btree-leaf-128: Leaf capacity 128 spans instead of 64.
+//! s10-btree-leaf-128: Leaf capacity 128 spans instead of 32 (the larger variant).
 //!
-//! Predecessor: s08-btree.
+//! Predecessor: s09-btree-leaf-32.
 //! Why: Bigger leaves mean a shallower tree, fewer splits and more cursor-cache hits, at the
 //! cost of longer scans inside a leaf.
 //! Invariant: As s08-btree, with at most 128 spans per leaf.
@@ -22,9 +22,9 @@ pub type S10BTreeLeaf128 = Doc<Store>;
 impl Step for S10BTreeLeaf128 {
     const INFO: StepInfo = StepInfo {
         name: "s10-btree-leaf-128",
-        predecessor: Some("s08-btree"),
+        predecessor: Some("s09-btree-leaf-32"),
         flags: &["btree", "id-index", "spans", "compact-spans", "cursor-cache", "leaf=128"],
-        idea: "Leaf capacity 128 spans instead of 64.",
+        idea: "Leaf capacity 128 spans instead of 32 (the larger variant).",
         why: "Bigger leaves mean a shallower tree, fewer splits and more cursor-cache hits, at the cost of longer scans inside a leaf.",
         invariant: "As s08-btree, with at most 128 spans per leaf.",
         code: "engine/src/steps/s10_btree_leaf_128.rs: the `Spans` capacity (a const generic)",

@@ -1,8 +1,8 @@
 //! s11-btree-node-8: Internal node capacity 8 children instead of 16.
 //!
-//! Predecessor: s08-btree.
+//! Predecessor: s09-btree-leaf-32.
 //! Why: Narrower nodes scan fewer counts per level but have more levels.
-//! Invariant: As s08-btree, with at most 8 children per node.
+//! Invariant: As s09-btree-leaf-32, with at most 8 children per node.
 
 use crate::doc::Doc;
 use crate::registry::Step;
@@ -13,7 +13,7 @@ use crate::structure::leaf::Spans;
 use crate::structure::leaf_store::LeafStore;
 
 /// The store of this step: see the module docs.
-pub type Store = LeafStore<Spans<PackedSpan, 64>, BTreeIndex<8>, true, true>;
+pub type Store = LeafStore<Spans<PackedSpan, 32>, BTreeIndex<8>, true, true>;
 
 /// The step: the CRDT over [`Store`].
 pub type S11BTreeNode8 = Doc<Store>;
@@ -21,11 +21,11 @@ pub type S11BTreeNode8 = Doc<Store>;
 impl Step for S11BTreeNode8 {
     const INFO: StepInfo = StepInfo {
         name: "s11-btree-node-8",
-        predecessor: Some("s08-btree"),
-        flags: &["btree", "id-index", "spans", "compact-spans", "cursor-cache", "node=8"],
+        predecessor: Some("s09-btree-leaf-32"),
+        flags: &["btree", "id-index", "spans", "compact-spans", "cursor-cache", "leaf=32", "node=8"],
         idea: "Internal node capacity 8 children instead of 16.",
         why: "Narrower nodes scan fewer counts per level but have more levels.",
-        invariant: "As s08-btree, with at most 8 children per node.",
+        invariant: "As s09-btree-leaf-32, with at most 8 children per node.",
         code: "engine/src/steps/s11_btree_node_8.rs: the `BTreeIndex` capacity (a const generic)",
         notes: "",
         skip_traces: &[],

@@ -1,8 +1,8 @@
 //! s12-btree-node-32: Internal node capacity 32 children instead of 16.
 //!
-//! Predecessor: s08-btree.
+//! Predecessor: s09-btree-leaf-32.
 //! Why: Wider nodes make the tree shallower; each level scans more counts.
-//! Invariant: As s08-btree, with at most 32 children per node.
+//! Invariant: As s09-btree-leaf-32, with at most 32 children per node.
 
 use crate::doc::Doc;
 use crate::registry::Step;
@@ -13,7 +13,7 @@ use crate::structure::leaf::Spans;
 use crate::structure::leaf_store::LeafStore;
 
 /// The store of this step: see the module docs.
-pub type Store = LeafStore<Spans<PackedSpan, 64>, BTreeIndex<32>, true, true>;
+pub type Store = LeafStore<Spans<PackedSpan, 32>, BTreeIndex<32>, true, true>;
 
 /// The step: the CRDT over [`Store`].
 pub type S12BTreeNode32 = Doc<Store>;
@@ -21,11 +21,11 @@ pub type S12BTreeNode32 = Doc<Store>;
 impl Step for S12BTreeNode32 {
     const INFO: StepInfo = StepInfo {
         name: "s12-btree-node-32",
-        predecessor: Some("s08-btree"),
-        flags: &["btree", "id-index", "spans", "compact-spans", "cursor-cache", "node=32"],
+        predecessor: Some("s09-btree-leaf-32"),
+        flags: &["btree", "id-index", "spans", "compact-spans", "cursor-cache", "leaf=32", "node=32"],
         idea: "Internal node capacity 32 children instead of 16.",
         why: "Wider nodes make the tree shallower; each level scans more counts.",
-        invariant: "As s08-btree, with at most 32 children per node.",
+        invariant: "As s09-btree-leaf-32, with at most 32 children per node.",
         code: "engine/src/steps/s12_btree_node_32.rs: the `BTreeIndex` capacity (a const generic)",
         notes: "",
         skip_traces: &[],

@@ -45,6 +45,32 @@ impl Counts {
     }
 }
 
+/// A remembered entry of a leaf (for the cursor cache): its index and the counts of the
+/// entries before it. Valid while no entry before it changes; the local edits that return one
+/// guarantee that for the leaf they leave.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EntryHint {
+    /// Entry index in the leaf.
+    pub index: usize,
+    /// Items and visible chars in the entries before it.
+    pub start: Counts,
+}
+
+/// Where a local insert goes inside a leaf: see [`Leaf::local_place`].
+#[derive(Clone, Copy, Debug)]
+pub struct LocalPlace {
+    /// Offset the new run's first item gets.
+    pub item: usize,
+    /// The item before it: the left origin.
+    pub origin_left: Id,
+    /// The item after it, if in this leaf.
+    pub origin_right: Option<Id>,
+    /// Leaf-specific: the entry holding the left origin, and the left origin's offset in it.
+    pub hint: (usize, u32),
+    /// The entry hint that is valid after the insert (`None`: the leaf does not use hints).
+    pub entry_after: Option<EntryHint>,
+}
+
 /// A leaf of items. Offsets (`item`) count items within the leaf, tombstones included;
 /// `pos_chars` counts the leaf's visible chars.
 pub trait Leaf: Clone + Default + fmt::Debug {
@@ -63,16 +89,27 @@ pub trait Leaf: Clone + Default + fmt::Debug {
     fn is_deleted(&self, item: usize) -> bool;
     /// Inserts `run` (visible) so that its first item gets offset `item` (`<= len`).
     fn insert_run(&mut self, item: usize, run: ItemRun, text: &str);
+    /// Where a local insert right after visible char `pos_chars` goes, found in one pass: the
+    /// offset for the new run, the left origin (that char's item), and the right origin if it
+    /// is in this leaf (`None`: the leaf ends there; look in the next leaf). The result is
+    /// opaque to the store; pass it back to [`Leaf::insert_run_at`]. `hint`, from the
+    /// previous local edit in this leaf, lets the search start there instead of at the
+    /// leaf's first entry.
+    fn local_place(&self, pos_chars: usize, hint: Option<EntryHint>) -> LocalPlace;
+    /// [`Leaf::insert_run`] at a place [`Leaf::local_place`] found, without searching again.
+    fn insert_run_at(&mut self, place: &LocalPlace, run: ItemRun, text: &str);
     /// Makes the item at `item` a tombstone; returns whether it was visible.
     fn mark_deleted(&mut self, item: usize) -> bool;
     /// Makes tombstones of up to `max_chars` visible chars from `pos_chars` on (to the leaf's
-    /// end at most), reporting runs of consecutive ids in document order. Returns how many.
+    /// end at most), reporting runs of consecutive ids in document order. Returns how many,
+    /// and an entry hint valid afterwards. `hint` as in [`Leaf::local_place`].
     fn delete_visible(
         &mut self,
         pos_chars: usize,
         max_chars: usize,
+        hint: Option<EntryHint>,
         on_deleted: &mut dyn FnMut(Id, u32),
-    ) -> usize;
+    ) -> (usize, Option<EntryHint>);
     /// Moves the second half of the entries into a new leaf.
     fn split_off_half(&mut self) -> Self;
     /// Calls `f(first_id, len)` for every entry: for the id index.
@@ -154,6 +191,21 @@ impl<const CAP: usize> Leaf for CharItems<CAP> {
         self.len_chars += run.len as usize;
     }
 
+    fn local_place(&self, pos_chars: usize, _hint: Option<EntryHint>) -> LocalPlace {
+        let item = self.item_of_char(pos_chars);
+        LocalPlace {
+            item: item + 1,
+            origin_left: self.items[item].id,
+            origin_right: self.items.get(item + 1).map(|stored| stored.id),
+            hint: (item, 0),
+            entry_after: None,
+        }
+    }
+
+    fn insert_run_at(&mut self, place: &LocalPlace, run: ItemRun, text: &str) {
+        self.insert_run(place.item, run, text);
+    }
+
     fn mark_deleted(&mut self, item: usize) -> bool {
         let stored = &mut self.items[item];
         let was_visible = !stored.deleted;
@@ -166,8 +218,9 @@ impl<const CAP: usize> Leaf for CharItems<CAP> {
         &mut self,
         pos_chars: usize,
         max_chars: usize,
+        _hint: Option<EntryHint>,
         on_deleted: &mut dyn FnMut(Id, u32),
-    ) -> usize {
+    ) -> (usize, Option<EntryHint>) {
         let mut item = self.item_of_char(pos_chars);
         let mut deleted = 0;
         while deleted < max_chars && item < self.items.len() {
@@ -180,7 +233,7 @@ impl<const CAP: usize> Leaf for CharItems<CAP> {
             item += 1;
         }
         self.len_chars -= deleted;
-        deleted
+        (deleted, None)
     }
 
     fn split_off_half(&mut self) -> Self {
@@ -379,14 +432,18 @@ impl SpanLayout for PackedSpan {
 
 /// Run-length entries (one per span) and the leaf's chars, tombstones' chars included, in
 /// item order (so an item offset is a char offset into `text`).
+///
+/// `CAP` bounds the spans; `MAX_ITEMS` (default: unbounded) also bounds the items, so that
+/// one long pasted span cannot make a leaf's text (which every insert into the leaf shifts)
+/// arbitrarily long: an overfull leaf is then split in the middle of its items.
 #[derive(Clone, Debug)]
-pub struct Spans<S: SpanLayout, const CAP: usize> {
+pub struct Spans<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize = { usize::MAX }> {
     spans: Vec<S>,
     text: String,
     counts: Counts,
 }
 
-impl<S: SpanLayout, const CAP: usize> Default for Spans<S, CAP> {
+impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize> Default for Spans<S, CAP, MAX_ITEMS> {
     fn default() -> Self {
         Spans {
             spans: Vec::new(),
@@ -396,7 +453,7 @@ impl<S: SpanLayout, const CAP: usize> Default for Spans<S, CAP> {
     }
 }
 
-impl<S: SpanLayout, const CAP: usize> Spans<S, CAP> {
+impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize> Spans<S, CAP, MAX_ITEMS> {
     /// The span holding item `item` and the item's offset in it. Requires `item < items`.
     #[inline]
     fn locate(&self, item: usize) -> (usize, u32) {
@@ -415,17 +472,27 @@ impl<S: SpanLayout, const CAP: usize> Spans<S, CAP> {
     /// the span's start.
     #[inline]
     fn locate_char(&self, pos_chars: usize) -> (usize, u32, usize) {
-        let mut chars_before = 0usize;
-        let mut items_before = 0usize;
-        for (index, span) in self.spans.iter().enumerate() {
+        let (index, offset, start) = self.locate_char_from(pos_chars, None);
+        (index, offset, start.items)
+    }
+
+    /// As [`Spans::locate_char`], starting the scan at `hint` when the char is not before it;
+    /// returns the span's start counts.
+    #[inline]
+    fn locate_char_from(&self, pos_chars: usize, hint: Option<EntryHint>) -> (usize, u32, Counts) {
+        let (first, mut start) = match hint {
+            Some(hint) if hint.index < self.spans.len() && hint.start.chars <= pos_chars => (hint.index, hint.start),
+            _ => (0, Counts::ZERO),
+        };
+        for (index, span) in self.spans.iter().enumerate().skip(first) {
             let len = span.len() as usize;
             if !span.deleted() {
-                if pos_chars < chars_before + len {
-                    return (index, (pos_chars - chars_before) as u32, items_before);
+                if pos_chars < start.chars + len {
+                    return (index, (pos_chars - start.chars) as u32, start);
                 }
-                chars_before += len;
+                start.chars += len;
             }
-            items_before += len;
+            start.items += len;
         }
         unreachable!("char {pos_chars} is not in this leaf")
     }
@@ -474,6 +541,39 @@ impl<S: SpanLayout, const CAP: usize> Spans<S, CAP> {
         }
     }
 
+    /// Inserts `run` at item offset `item`, right after the item at `after` (span index,
+    /// offset in it; `None` when `item == 0`).
+    fn insert_after_entry(&mut self, item: usize, after: Option<(usize, u32)>, run: ItemRun, text: &str) {
+        let byte = self.byte_of_item(item);
+        self.text.insert_str(byte, text);
+        self.counts.items += run.len as usize;
+        self.counts.chars += run.len as usize;
+        let new = Span {
+            id: run.id,
+            len: run.len,
+            origin_left: run.origin_left,
+            origin_right: run.origin_right,
+            deleted: false,
+        };
+        let Some((index, offset)) = after else {
+            self.spans.insert(0, S::pack(new));
+            return;
+        };
+        let mut before = self.spans[index].unpack();
+        if offset + 1 == before.len {
+            // After a span's last item: typing on is the common case, and extends the span.
+            if before.is_continued_by(&new) {
+                before.len += new.len;
+                self.spans[index] = S::pack(before);
+            } else {
+                self.spans.insert(index + 1, S::pack(new));
+            }
+        } else {
+            self.split_span(index, offset + 1);
+            self.spans.insert(index + 1, S::pack(new));
+        }
+    }
+
     /// Makes the items `offset..offset + len` of visible span `index` a tombstone span,
     /// splitting as needed. Returns the index of the tombstone span.
     fn delete_in_span(&mut self, index: usize, offset: u32, len: u32) -> usize {
@@ -495,9 +595,9 @@ impl<S: SpanLayout, const CAP: usize> Spans<S, CAP> {
     }
 }
 
-impl<S: SpanLayout, const CAP: usize> Leaf for Spans<S, CAP> {
+impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize> Leaf for Spans<S, CAP, MAX_ITEMS> {
     fn is_overfull(&self) -> bool {
-        self.spans.len() > CAP
+        self.spans.len() > CAP || self.counts.items > MAX_ITEMS
     }
 
     fn counts(&self) -> Counts {
@@ -538,35 +638,31 @@ impl<S: SpanLayout, const CAP: usize> Leaf for Spans<S, CAP> {
 
     fn insert_run(&mut self, item: usize, run: ItemRun, text: &str) {
         debug_assert!(item <= self.counts.items);
-        let byte = self.byte_of_item(item);
-        self.text.insert_str(byte, text);
-        self.counts.items += run.len as usize;
-        self.counts.chars += run.len as usize;
-        let new = Span {
-            id: run.id,
-            len: run.len,
-            origin_left: run.origin_left,
-            origin_right: run.origin_right,
-            deleted: false,
-        };
-        if item == 0 {
-            self.spans.insert(0, S::pack(new));
-            return;
-        }
-        let (index, offset) = self.locate(item - 1);
-        let mut before = self.spans[index].unpack();
-        if offset + 1 == before.len {
-            // After a span's last item: typing on is the common case, and extends the span.
-            if before.is_continued_by(&new) {
-                before.len += new.len;
-                self.spans[index] = S::pack(before);
-            } else {
-                self.spans.insert(index + 1, S::pack(new));
-            }
+        let after = (item > 0).then(|| self.locate(item - 1));
+        self.insert_after_entry(item, after, run, text);
+    }
+
+    fn local_place(&self, pos_chars: usize, hint: Option<EntryHint>) -> LocalPlace {
+        let (index, offset, start) = self.locate_char_from(pos_chars, hint);
+        let items_before = start.items;
+        let span = self.spans[index].unpack();
+        let origin_right = if offset + 1 < span.len {
+            Some(span.id.plus(offset + 1))
         } else {
-            self.split_span(index, offset + 1);
-            self.spans.insert(index + 1, S::pack(new));
+            self.spans.get(index + 1).map(|next| next.unpack().id)
+        };
+        LocalPlace {
+            item: items_before + offset as usize + 1,
+            origin_left: span.id.plus(offset),
+            origin_right,
+            hint: (index, offset),
+            // The insert extends this span or goes after it: its start does not move.
+            entry_after: Some(EntryHint { index, start }),
         }
+    }
+
+    fn insert_run_at(&mut self, place: &LocalPlace, run: ItemRun, text: &str) {
+        self.insert_after_entry(place.item, Some(place.hint), run, text);
     }
 
     fn mark_deleted(&mut self, item: usize) -> bool {
@@ -583,10 +679,30 @@ impl<S: SpanLayout, const CAP: usize> Leaf for Spans<S, CAP> {
         &mut self,
         pos_chars: usize,
         max_chars: usize,
+        hint: Option<EntryHint>,
         on_deleted: &mut dyn FnMut(Id, u32),
-    ) -> usize {
-        let (mut index, mut offset, _) = self.locate_char(pos_chars);
+    ) -> (usize, Option<EntryHint>) {
+        let (mut index, mut offset, start) = self.locate_char_from(pos_chars, hint);
         let first = index;
+        // Afterwards the span before `first` may have absorbed a tombstone after it, but its
+        // start stays: that is the hint to hand back.
+        let hint_after = match first.checked_sub(1) {
+            Some(before) => {
+                let span = self.spans[before];
+                let len = span.len() as usize;
+                EntryHint {
+                    index: before,
+                    start: Counts {
+                        items: start.items - len,
+                        chars: start.chars - if span.deleted() { 0 } else { len },
+                    },
+                }
+            }
+            None => EntryHint {
+                index: 0,
+                start: Counts::ZERO,
+            },
+        };
         let mut deleted = 0usize;
         while deleted < max_chars && index < self.spans.len() {
             if self.spans[index].deleted() {
@@ -602,11 +718,24 @@ impl<S: SpanLayout, const CAP: usize> Leaf for Spans<S, CAP> {
             on_deleted(target, len);
         }
         self.merge_in(first..index + 1);
-        deleted
+        (deleted, Some(hint_after))
     }
 
     fn split_off_half(&mut self) -> Self {
-        let spans = self.spans.split_off(self.spans.len() / 2);
+        let at = if self.spans.len() <= CAP && self.counts.items > MAX_ITEMS {
+            // Too many items in few spans: cut in the middle of the items, inside a span if
+            // need be.
+            let (index, offset) = self.locate(self.counts.items / 2);
+            if offset > 0 {
+                self.split_span(index, offset);
+                index + 1
+            } else {
+                index
+            }
+        } else {
+            self.spans.len() / 2
+        };
+        let spans = self.spans.split_off(at);
         let mut moved = Counts::ZERO;
         for span in &spans {
             moved.items += span.len() as usize;

@@ -20,27 +20,29 @@ use crate::store::Id;
 use crate::store::ItemRun;
 use crate::store::SeqStore;
 use crate::store::StoredItem;
+use crate::structure::id_index::IdIndex;
 use crate::structure::index::Found;
 use crate::structure::index::LeafId;
 use crate::structure::index::LeafIndex;
 use crate::structure::leaf::Counts;
+use crate::structure::leaf::EntryHint;
 use crate::structure::leaf::Leaf;
-
-/// No leaf: an id the store does not have (or one that names a delete op).
-const NO_LEAF: LeafId = LeafId::MAX;
 
 /// Items in leaves, found through a leaf index; see the module docs for the flags.
 #[derive(Clone)]
 pub struct LeafStore<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> {
     leaves: Vec<L>,
     index: X,
-    /// With `ID_INDEX`: `leaf_of_id[agent][seq]` is the leaf holding item `(agent, seq)`, or
-    /// `NO_LEAF`. Kept in step with inserts and leaf splits.
-    leaf_of_id: Vec<Vec<LeafId>>,
+    /// With `ID_INDEX`: the leaf holding each item id. Kept in step with inserts and leaf
+    /// splits.
+    ids: IdIndex,
     /// With `CURSOR`: the leaf of the last lookup and the counts before it. Stays valid while
     /// only that leaf changes (a leaf's start depends only on the leaves before it); any
     /// change to another leaf clears it.
     cursor: Cell<Option<Found>>,
+    /// With `CURSOR`: inside the cursor's leaf, the entry the last local edit touched (so
+    /// typing on does not rescan the leaf). Cleared by any other change to the store.
+    entry_hint: Cell<Option<(LeafId, EntryHint)>>,
 }
 
 impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> Default
@@ -50,8 +52,9 @@ impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> Default
         LeafStore {
             leaves: vec![L::default()],
             index: X::default(),
-            leaf_of_id: Vec::new(),
+            ids: IdIndex::default(),
             cursor: Cell::new(None),
+            entry_hint: Cell::new(None),
         }
     }
 }
@@ -115,17 +118,39 @@ impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> LeafStore<
         self.index.start_of(leaf)
     }
 
-    /// Call before changing `leaf`'s counts: a cursor on another leaf may be after it.
+    /// Call before changing `leaf`'s counts: a cursor on another leaf may be after it. Any
+    /// entry hint goes too (a local edit sets a new one afterwards).
     #[inline]
     fn will_change(&self, leaf: LeafId) {
-        if CURSOR && self.cursor.get().is_some_and(|found| found.leaf != leaf) {
-            self.cursor.set(None);
+        if CURSOR {
+            if self.cursor.get().is_some_and(|found| found.leaf != leaf) {
+                self.cursor.set(None);
+            }
+            self.entry_hint.set(None);
+        }
+    }
+
+    /// The entry hint for `leaf`, if the last local edit left one there.
+    #[inline]
+    fn entry_hint(&self, leaf: LeafId) -> Option<EntryHint> {
+        if !CURSOR {
+            return None;
+        }
+        self.entry_hint.get().filter(|&(hinted, _)| hinted == leaf).map(|(_, hint)| hint)
+    }
+
+    /// After a local edit of `leaf` that did not split it: remember the leaf's entry hint.
+    #[inline]
+    fn set_entry_hint(&self, leaf: LeafId, hint: Option<EntryHint>, split: bool) {
+        if CURSOR && !split {
+            self.entry_hint.set(hint.map(|hint| (leaf, hint)));
         }
     }
 
     /// Tells the index how `leaf` changed since it had `before`, and splits it if overfull.
+    /// Returns whether it split.
     #[inline]
-    fn did_change(&mut self, leaf: LeafId, before: Counts) {
+    fn did_change(&mut self, leaf: LeafId, before: Counts) -> bool {
         let after = self.leaves[leaf as usize].counts();
         if after != before {
             let grow = Counts {
@@ -140,7 +165,9 @@ impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> LeafStore<
         }
         if self.leaves[leaf as usize].is_overfull() {
             self.split_until_within_capacity(leaf);
+            return true;
         }
+        false
     }
 
     /// Splits `leaf` in halves until no part is over capacity (one split, except when a long
@@ -171,21 +198,11 @@ impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> LeafStore<
     }
 
     fn set_leaf_of_ids(&mut self, id: Id, len: u32, leaf: LeafId) {
-        let agent = id.agent.index();
-        if self.leaf_of_id.len() <= agent {
-            self.leaf_of_id.resize_with(agent + 1, Vec::new);
-        }
-        let by_seq = &mut self.leaf_of_id[agent];
-        let end = (id.seq + len) as usize;
-        if by_seq.len() < end {
-            by_seq.resize(end, NO_LEAF);
-        }
-        by_seq[id.seq as usize..end].fill(leaf);
+        self.ids.assign(id, len, leaf);
     }
 
     fn leaf_of_id(&self, id: Id) -> Option<LeafId> {
-        let leaf = *self.leaf_of_id.get(id.agent.index())?.get(id.seq as usize)?;
-        (leaf != NO_LEAF).then_some(leaf)
+        self.ids.get(id)
     }
 
     /// Inserts `run` at offset `item` of `leaf`.
@@ -271,32 +288,45 @@ impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> SeqStore
 
     fn insert_local(&mut self, pos_chars: usize, id: Id, text: &str) -> (Option<Id>, Option<Id>) {
         let len = text.chars().count() as u32;
-        let (leaf, item, origin_left) = if pos_chars == 0 {
-            (self.index.first(), 0, None)
-        } else {
-            let found = self.find_char(pos_chars - 1);
-            let leaf = &self.leaves[found.leaf as usize];
-            let item = leaf.item_of_char(pos_chars - 1 - found.start.chars);
-            (found.leaf, item + 1, Some(leaf.run_at(item).id))
-        };
-        let leaf_items = self.leaves[leaf as usize].counts().items;
-        let origin_right = if item < leaf_items {
-            Some(self.leaves[leaf as usize].run_at(item).id)
-        } else {
+        if pos_chars == 0 {
+            let first = self.index.first();
+            let origin_right = (self.len_items() > 0).then(|| self.leaves[first as usize].run_at(0).id);
+            let run = ItemRun {
+                id,
+                len,
+                origin_left: None,
+                origin_right,
+            };
+            self.insert_into(first, 0, run, text);
+            return (None, origin_right);
+        }
+        // One search down to the leaf (usually a cursor-cache hit), one pass over the leaf.
+        let found = self.find_char(pos_chars - 1);
+        let leaf = found.leaf;
+        let hint = self.entry_hint(leaf);
+        let place = self.leaves[leaf as usize].local_place(pos_chars - 1 - found.start.chars, hint);
+        let origin_right = place.origin_right.or_else(|| {
             // The item after the left origin is the next leaf's first (leaves other than an
             // empty store's only leaf are never empty).
             self.index
                 .next(leaf)
                 .map(|next| self.leaves[next as usize].run_at(0).id)
-        };
+        });
         let run = ItemRun {
             id,
             len,
-            origin_left,
+            origin_left: Some(place.origin_left),
             origin_right,
         };
-        self.insert_into(leaf, item, run, text);
-        (origin_left, origin_right)
+        self.will_change(leaf);
+        let before = self.leaves[leaf as usize].counts();
+        self.leaves[leaf as usize].insert_run_at(&place, run, text);
+        if ID_INDEX {
+            self.set_leaf_of_ids(id, len, leaf);
+        }
+        let split = self.did_change(leaf, before);
+        self.set_entry_hint(leaf, place.entry_after, split);
+        (run.origin_left, origin_right)
     }
 
     fn delete_local(&mut self, pos_chars: usize, len_chars: usize, on_deleted: &mut dyn FnMut(Id, u32)) {
@@ -304,16 +334,19 @@ impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> SeqStore
         while remaining > 0 {
             // The chars after a deleted run move down to `pos_chars`.
             let found = self.find_char(pos_chars);
+            let hint = self.entry_hint(found.leaf);
             self.will_change(found.leaf);
             let before = self.leaves[found.leaf as usize].counts();
-            let deleted = self.leaves[found.leaf as usize].delete_visible(
+            let (deleted, hint_after) = self.leaves[found.leaf as usize].delete_visible(
                 pos_chars - found.start.chars,
                 remaining,
+                hint,
                 on_deleted,
             );
             debug_assert!(deleted > 0);
             remaining -= deleted;
-            self.did_change(found.leaf, before);
+            let split = self.did_change(found.leaf, before);
+            self.set_entry_hint(found.leaf, hint_after, split);
         }
     }
 
@@ -389,12 +422,8 @@ impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> SeqStore
                     indexed += len as usize;
                 });
             }
-            let entries: usize = self
-                .leaf_of_id
-                .iter()
-                .map(|by_seq| by_seq.iter().filter(|&&leaf| leaf != NO_LEAF).count())
-                .sum();
-            assert_eq!(entries, indexed, "id index names items the store does not have");
+            assert_eq!(indexed, self.len_items(), "the leaves' id runs do not cover the items");
+            assert_eq!(self.ids.entry_count(), indexed, "id index names items the store does not have");
         }
         if CURSOR {
             if let Some(found) = self.cursor.get() {
