@@ -116,11 +116,6 @@ impl<'a> InternalOp<'a> {
         };
         CharOp { parents, kind }
     }
-
-    /// Id of the last char op.
-    pub(crate) fn last_id(&self) -> Id {
-        self.id.plus(self.len - 1)
-    }
 }
 
 /// Byte offset of char `pos_chars` in `text` (or `text.len()` at the end).
@@ -134,8 +129,37 @@ pub(crate) fn byte_of_char(text: &str, pos_chars: usize) -> usize {
 struct Entry {
     id: Id,
     len: u32,
-    parents: Vec<Id>,
+    parents: Parents,
     kind: EntryKind,
+}
+
+/// An entry's parents. Almost every op has exactly one (the op before it), so that case is
+/// stored inline: a heap allocation per log entry was the engine's main allocation on local
+/// replay (perf, sveltecomponent).
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Parents {
+    One(Id),
+    Other(Vec<Id>),
+}
+
+impl Parents {
+    fn from_slice(parents: &[Id]) -> Parents {
+        match parents {
+            [one] => Parents::One(*one),
+            _ => Parents::Other(parents.to_vec()),
+        }
+    }
+
+}
+
+impl std::ops::Deref for Parents {
+    type Target = [Id];
+    fn deref(&self) -> &[Id] {
+        match self {
+            Parents::One(one) => std::slice::from_ref(one),
+            Parents::Other(parents) => parents,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -200,26 +224,26 @@ impl OpLog {
 
     /// Appends `op`, extending the last entry when `op` continues it.
     pub(crate) fn push(&mut self, op: &InternalOp<'_>) {
-        self.push_owned(op.clone());
+        self.push_entry(op.id, op.len, Parents::from_slice(&op.parents), op.kind);
     }
 
-    /// [`OpLog::push`], moving the op's parents into a new entry rather than cloning them.
-    fn push_owned(&mut self, op: InternalOp<'_>) {
+    /// [`OpLog::push`] of the op `id`, `len`, `parents`, `kind`.
+    fn push_entry(&mut self, id: Id, len: u32, parents: Parents, kind: InternalKind<'_>) {
         assert_eq!(
-            op.id.seq,
-            self.seq_count(op.id.agent),
+            id.seq,
+            self.seq_count(id.agent),
             "op pushed out of its agent's order"
         );
-        debug_assert!(op.len > 0);
-        let new_seq_count = op.id.seq.checked_add(op.len).expect("seq overflow");
+        debug_assert!(len > 0);
+        let new_seq_count = id.seq.checked_add(len).expect("seq overflow");
         // The new op depends on its parents and on its agent's earlier ops, so none of those is
         // on the frontier any more.
         self.frontier
-            .retain(|id| id.agent != op.id.agent && !op.parents.contains(id));
-        self.frontier.push(op.last_id());
-        self.seq_count_by_agent[op.id.agent.index()] = new_seq_count;
-        if !self.try_extend_last(&op) {
-            let kind = match op.kind {
+            .retain(|frontier_id| frontier_id.agent != id.agent && !parents.contains(frontier_id));
+        self.frontier.push(id.plus(len - 1));
+        self.seq_count_by_agent[id.agent.index()] = new_seq_count;
+        if !self.try_extend_last_with(id, len, &parents, kind) {
+            let kind = match kind {
                 InternalKind::Insert {
                     origin_left,
                     origin_right,
@@ -237,11 +261,11 @@ impl OpLog {
             };
             let entry_index =
                 u32::try_from(self.entries.len()).expect("more than u32::MAX log entries");
-            self.entries_by_agent[op.id.agent.index()].push(entry_index);
+            self.entries_by_agent[id.agent.index()].push(entry_index);
             self.entries.push(Entry {
-                id: op.id,
-                len: op.len,
-                parents: op.parents,
+                id,
+                len,
+                parents,
                 kind,
             });
         }
@@ -250,10 +274,6 @@ impl OpLog {
     /// Extends the last entry with `op` if `op` is exactly what the entry's next char op
     /// would have been (same agent, next seq, parent = the entry's last char op, continuing
     /// the insert or the delete run).
-    fn try_extend_last(&mut self, op: &InternalOp<'_>) -> bool {
-        self.try_extend_last_with(op.id, op.len, &op.parents, op.kind)
-    }
-
     fn try_extend_last_with(
         &mut self,
         id: Id,
@@ -306,13 +326,8 @@ impl OpLog {
             // The frontier was exactly [the last entry's last op]; now it is this op's last.
             self.frontier[0] = id.plus(len - 1);
         } else {
-            let parents = self.frontier.clone();
-            self.push_owned(InternalOp {
-                id,
-                len,
-                parents,
-                kind,
-            });
+            let parents = Parents::from_slice(&self.frontier);
+            self.push_entry(id, len, parents, kind);
         }
     }
 
@@ -346,7 +361,7 @@ impl OpLog {
         InternalOp {
             id: entry.id,
             len: entry.len,
-            parents: entry.parents.clone(),
+            parents: entry.parents.to_vec(),
             kind,
         }
     }
@@ -412,7 +427,7 @@ impl OpLog {
     fn assert_entry_depends_on_earlier(&self, entry_index: usize, entry: &Entry) {
         let earlier = |id: Id| matches!(self.find(id), Some((found, _)) if found < entry_index);
         let earlier_insert = |id: Id| earlier(id) && self.is_insert(id) == Some(true);
-        for &parent in &entry.parents {
+        for &parent in entry.parents.iter() {
             assert!(
                 earlier(parent),
                 "entry {entry_index} has parent {parent:?} not logged before it"

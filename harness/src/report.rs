@@ -390,7 +390,18 @@ pub fn log_rows(results: &Results) -> Vec<LogRow> {
                     if changes.is_empty() { "-".into() } else { changes.join(" ") }
                 }
                 None if step.predecessor.is_none() => "(baseline)".into(),
-                None => "?".into(),
+                // The predecessor was not in this run: take its flags from the registry.
+                None => {
+                    let pred_flags: Vec<&str> = engine::STEPS
+                        .iter()
+                        .find(|s| Some(s.name) == step.predecessor.as_deref())
+                        .map(|s| s.flags.to_vec())
+                        .unwrap_or_default();
+                    let mut changes: Vec<String> =
+                        step.flags.iter().filter(|f| !pred_flags.contains(&f.as_str())).map(|f| format!("+{f}")).collect();
+                    changes.extend(pred_flags.iter().filter(|f| !step.flags.iter().any(|g| g == *f)).map(|f| format!("-{f}")));
+                    if changes.is_empty() { "-".into() } else { changes.join(" ") }
+                }
             };
             let mut pairs = Vec::new();
             let mut per_trace = Vec::new();

@@ -364,3 +364,36 @@ fn plot_rejects_a_results_file_of_another_schema() {
     );
     assert!(!dir.join("results.csv").exists(), "nothing is written for a rejected file");
 }
+
+#[test]
+fn log_prints_the_step_table_for_a_range_and_writes_the_log_document() {
+    let dir = trace_dir("log", "Hello wörld!");
+    let doc = dir.join("optimizations.md");
+    let (code, stdout, stderr) = run(bin()
+        .args(["log", "--traces", "tiny", "--steps", "s07..s09", "--traces-dir"])
+        .arg(&dir)
+        .args(FAST)
+        .arg("--out")
+        .arg(dir.join("out"))
+        .arg("--write-log")
+        .arg(&doc));
+    assert_eq!(code, 0, "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(stdout.contains("| No. | step | flags added | idea | step speedup (95% CI) | time vs diamond-types | result |"), "{stdout}");
+    // The range, plus the predecessor of its first step (s07 builds on s05).
+    for step in ["s05-fenwick", "s07-cursor-cache", "s08-btree", "s09-btree-leaf-32"] {
+        assert!(stdout.contains(&format!("`{step}`")), "{step} missing:\n{stdout}");
+    }
+    assert!(!stdout.contains("`s06-prefix-sums`"), "{stdout}");
+    assert!(stdout.contains("+cursor-cache"), "{stdout}");
+    let row = stdout.lines().find(|l| l.contains("| `s08-btree` |") && l.starts_with("| 8 |")).expect("s08 row");
+    assert!(["faster", "parity", "slower"].iter().any(|r| row.ends_with(&format!("| {r} |"))), "{row}");
+    let text = std::fs::read_to_string(&doc).unwrap();
+    assert!(text.contains("### 8. `s08-btree`") && text.contains("**Where it lives:**"), "{text}");
+
+    let (code, _, stderr) = run(bin().args(["log", "--steps", "s99..s07", "--traces-dir"]).arg(&dir).args(FAST));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("no step \"s99\"") && stderr.contains("s00-naive-vec"), "{stderr}");
+    let (code, _, stderr) = run(bin().args(["log", "--steps", "s08..s07", "--traces-dir"]).arg(&dir).args(FAST));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("comes after"), "{stderr}");
+}

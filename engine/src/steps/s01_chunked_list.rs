@@ -29,7 +29,7 @@ impl Step for S01ChunkedList {
         why: "A position lookup skips whole chunks by their counts instead of visiting every item, and an insert shifts one chunk's items instead of the document's tail.",
         invariant: "Each chunk's cached counts equal its items'; the list's totals equal the sum; no chunk holds more than 64 items and only an empty document has an empty chunk.",
         code: "engine/src/structure/leaf_store.rs: `LeafStore`; engine/src/structure/index.rs: `LinearIndex`; engine/src/structure/leaf.rs: `CharItems`",
-        notes: "",
+        notes: "The biggest single step, two orders of magnitude: a lookup now scans about n/64 chunk counts plus one chunk. Deletes still touch one item per char, because a chunk holds chars.",
         skip_traces: &[],
         quick_skip_traces: &[],
     };

@@ -31,7 +31,7 @@ impl Step for S06PrefixSums {
         why: "A binary search over a contiguous array is branch-predictable and cache-friendly; the question is whether the O(chunks) update (a tight loop) costs less than the Fenwick tree's scattered reads.",
         invariant: "The written-out prefix sum of each chunk equals the sum of the counts up to it.",
         code: "engine/src/structure/index.rs: `PrefixIndex`",
-        notes: "",
+        notes: "Reverted: rewriting the prefix sums of every later chunk after each edit costs more than the binary search saves over the Fenwick descent; slower on all four traces.",
         skip_traces: &[],
         quick_skip_traces: &[],
     };

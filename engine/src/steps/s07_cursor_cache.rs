@@ -32,7 +32,7 @@ impl Step for S07CursorCache {
         why: "Editing traces are local: most edits land in the chunk of the previous one, and every edit does several lookups there (the origin, the insert, the delete), so most lookups become a bounds check.",
         invariant: "A cached cursor's start equals the index's start of its chunk (checked after every op in tests, including after remote integration).",
         code: "engine/src/structure/leaf_store.rs: `LeafStore` with `CURSOR = true` (`cursor`, `find_char`, `find_item`, `will_change`)",
-        notes: "",
+        notes: "The cursor remembers the chunk and, inside it, the entry the last local edit touched, so typing on scans from there instead of from the chunk's start. Any edit elsewhere clears it (tested by the model test's mix of local and remote operations and by the conformance histories).",
         skip_traces: &[],
         quick_skip_traces: &[],
     };

@@ -28,7 +28,7 @@ impl Step for S10BTreeLeaf128 {
         why: "Bigger leaves mean a shallower tree, fewer splits and more cursor-cache hits, at the cost of longer scans inside a leaf.",
         invariant: "As s08-btree, with at most 128 spans per leaf.",
         code: "engine/src/steps/s10_btree_leaf_128.rs: the `Spans` capacity (a const generic)",
-        notes: "",
+        notes: "Reverted, and the largest surprise of the log: several times slower on rustcode. Long leaves hold long texts (tombstones' chars included) that every keystroke shifts and, with non-ASCII chars, that byte-offset lookups walk. This is what motivated s13.",
         skip_traces: &[],
         quick_skip_traces: &[],
     };

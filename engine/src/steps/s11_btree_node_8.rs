@@ -27,7 +27,7 @@ impl Step for S11BTreeNode8 {
         why: "Narrower nodes scan fewer counts per level but have more levels.",
         invariant: "As s09-btree-leaf-32, with at most 8 children per node.",
         code: "engine/src/steps/s11_btree_node_8.rs: the `BTreeIndex` capacity (a const generic)",
-        notes: "",
+        notes: "Reverted: parity within noise. With three or four levels, node width hardly matters next to the work inside a leaf.",
         skip_traces: &[],
         quick_skip_traces: &[],
     };

@@ -27,7 +27,7 @@ impl Step for S12BTreeNode32 {
         why: "Wider nodes make the tree shallower; each level scans more counts.",
         invariant: "As s09-btree-leaf-32, with at most 32 children per node.",
         code: "engine/src/steps/s12_btree_node_32.rs: the `BTreeIndex` capacity (a const generic)",
-        notes: "",
+        notes: "Reverted: parity within noise, for the same reason as s11.",
         skip_traces: &[],
         quick_skip_traces: &[],
     };

@@ -27,7 +27,7 @@ impl Step for S13LeafTextCap {
         why: "A leaf keeps its items' text in one string that every insert into the leaf shifts; with only spans bounded, a paste of thousands of chars makes every later keystroke in that leaf move kilobytes (perf on rustcode: memmove was the top symbol).",
         invariant: "No leaf holds more than 1024 items (and at most 32 spans).",
         code: "engine/src/structure/leaf.rs: `Spans` (`MAX_ITEMS`, `is_overfull`, `split_off_half`)",
-        notes: "",
+        notes: "Kept: bounding a leaf's items removes the long-leaf memmoves that a big paste causes; rustcode gains most. Remaining cost (perf, sveltecomponent): the per-op count update up the B-tree, the op log's push, and memmove of leaf texts; buffering (part 2) attacks all three.",
         skip_traces: &[],
         quick_skip_traces: &[],
     };

@@ -27,7 +27,7 @@ impl Step for S14LeafTextCap256 {
         why: "Shorter leaf texts to shift and scan, at the cost of more leaves and splits.",
         invariant: "No leaf holds more than 256 items (and at most 32 spans).",
         code: "engine/src/steps/s14_leaf_text_cap_256.rs: the `Spans` item bound (a const generic)",
-        notes: "",
+        notes: "Reverted: more splits and id-index updates for shorter leaf texts; no gain.",
         skip_traces: &[],
         quick_skip_traces: &[],
     };
