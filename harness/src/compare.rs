@@ -125,7 +125,16 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<u8> {
 /// `crdt-bench log`: every step of the engine's optimization log, plus the reference, timed
 /// in one interleaved run.
 pub fn log(log_args: crate::cli::LogArgs) -> anyhow::Result<u8> {
-    let args = log_args.compare;
+    let mut args = log_args.compare;
+    if args.quick {
+        // The log's point is each step's speedup over its predecessor, with a CI: three
+        // samples per cell (compare's quick default) leave intervals too wide to call. Most
+        // steps replay a trace in milliseconds, so more samples cost little; the slow early
+        // steps still get one sample (the quick cutoff) and the run stays within minutes.
+        args.budget.get_or_insert(1.0);
+        args.rounds.get_or_insert(5);
+        args.min_samples.get_or_insert(5);
+    }
     if args.select.subjects.is_some() {
         bail!("`log` runs every engine step and the reference; use `compare --subjects` to pick subjects");
     }
