@@ -444,3 +444,66 @@ fn registry_lists_every_step_once_in_log_order() {
     assert_eq!(kept.last(), Some(&<engine::Best as engine::Step>::INFO.name));
     assert!(registered.contains(&<engine::Best as engine::Step>::INFO.name));
 }
+
+/// The cursor cache (s07 on) remembers the leaf of the last edit and the counts before it.
+/// A remote insert or delete in an *earlier* leaf moves that leaf's start: the cache must be
+/// dropped (or fixed), or the next local edit lands in the wrong place. `assert_invariants`
+/// checks the cached start against the index after every step here.
+fn remote_edits_before_the_cursor_invalidate_it<D: TextCrdt>() {
+    let mut alice = D::new("alice");
+    let mut model = String::new();
+    // Typing backwards makes one span per char: hundreds of spans, many leaves.
+    for i in 0..600 {
+        let ch = char::from(b'a' + (i % 26) as u8);
+        alice.insert(0, &ch.to_string());
+        model.insert(0, ch);
+    }
+    let mut bob = alice.fork("bob");
+    // Alice works at the end: the cursor sits on the last leaf.
+    alice.insert(600, "XY");
+    model.push_str("XY");
+    check(&alice, &model);
+    // Bob edits near the start (the first leaf) and just before alice's place (her leaf, before
+    // the entry her last edit touched); alice integrates it.
+    bob.insert(590, "---");
+    bob.insert(3, "+++");
+    bob.delete(10, 5);
+    alice.integrate(&bob.ops_since(&alice.version())).unwrap();
+    model.insert_str(590, "---");
+    model.insert_str(3, "+++");
+    model.replace_range(10..15, "");
+    check(&alice, &model);
+    // Alice continues where she was: the end moved by -2 chars.
+    let end = model.chars().count();
+    alice.insert(end, "Z");
+    model.push('Z');
+    check(&alice, &model);
+    alice.delete(end - 2, 2);
+    model.replace_range(end - 2..end, "");
+    check(&alice, &model);
+    // A local insert at the very start changes the first leaf without searching for it.
+    alice.insert(0, "^");
+    model.insert(0, '^');
+    let end = model.chars().count();
+    alice.insert(end - 3, "W");
+    model.insert(end - 3, 'W');
+    check(&alice, &model);
+    // And the other way round: the cursor in an early leaf, a remote edit after it.
+    alice.insert(1, "<");
+    model.insert(1, '<');
+    let mut carol = alice.fork("carol");
+    carol.insert(500, ">>");
+    alice.insert(2, "=");
+    model.insert(2, '=');
+    alice.merge(&carol);
+    model.insert_str(501, ">>");
+    check(&alice, &model);
+    alice.insert(3, "!");
+    model.insert(3, '!');
+    check(&alice, &model);
+}
+
+#[test]
+fn remote_edits_before_the_cursor_invalidate_it_for_every_step() {
+    for_every_step!(remote_edits_before_the_cursor_invalidate_it);
+}
