@@ -131,8 +131,10 @@ pub fn log(log_args: crate::cli::LogArgs) -> anyhow::Result<u8> {
         // samples per cell (compare's quick default) leave intervals too wide to call. Most
         // steps replay a trace in milliseconds, so more samples cost little; the slow early
         // steps still get one sample (the quick cutoff) and the run stays within minutes.
+        // Ten rounds spread each cell's samples over the run, so a speed-regime switch of the
+        // machine hits every step alike.
         args.budget.get_or_insert(1.0);
-        args.rounds.get_or_insert(5);
+        args.rounds.get_or_insert(10);
         args.min_samples.get_or_insert(5);
     }
     if args.select.subjects.is_some() {

@@ -329,6 +329,8 @@ pub fn log_markdown(results: &Results) -> String {
             .collect();
         let _ = writeln!(out, "| `{}` | {} |", subject.trim_start_matches("engine/"), cells.join(" | "));
     }
+    let command: Vec<&str> = std::iter::once("crdt-bench").chain(results.command.iter().skip(1).map(String::as_str)).collect();
+    let _ = writeln!(out, "\nMade by `{}`.", command.join(" "));
     let _ = writeln!(out, "\n{}", results.footer());
     out
 }

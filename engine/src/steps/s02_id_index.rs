@@ -29,7 +29,7 @@ impl Step for S02IdIndex {
         idea: "Id lookup without scans: a table from every item id (agent, seq) to the chunk holding it.",
         why: "Remote inserts and deletes find their origins and targets by id; without the table each lookup scans every item. With it, a lookup is one array read, a scan of one chunk and the chunk's start.",
         invariant: "Every item's table entry names the chunk that holds it, and the table names no item the store lacks (updated on insert and on every chunk split).",
-        code: "engine/src/structure/leaf_store.rs: `LeafStore` with `ID_INDEX = true` (`leaf_of_id`, `set_leaf_of_ids`)",
+        code: "engine/src/structure/id_index.rs: `IdIndex`; engine/src/structure/leaf_store.rs: `LeafStore` with `ID_INDEX = true` (`set_leaf_of_ids`, `leaf_of_id`)",
         notes: "Local replay never looks an item up by id (a local insert knows its place), so on these traces the table is pure overhead: parity or a little slower. It is there for remote integration, where without it every origin and delete target costs a scan of the document. A run-length version (a BTreeMap per agent from run start to leaf) was tried on the final structure and was 1.7x slower on sveltecomponent than this plain table: it is described in engine/src/structure/id_index.rs.",
         skip_traces: &[],
         quick_skip_traces: &[],

@@ -30,7 +30,7 @@ impl Step for S04CompactSpans {
         why: "The scans inside a chunk read every span's length; fewer bytes per span means fewer cache lines per scan and smaller chunks to memmove on insert.",
         invariant: "size_of::<PackedSpan>() == 28 (a compile-time assertion), and every span round-trips through the packing.",
         code: "engine/src/structure/leaf.rs: `PackedSpan` (the `SpanLayout` trait)",
-        notes: "A small gain, within noise on most traces: the scans read fewer bytes, but the chunk's text (stored beside its spans) dominates the memory moved on insert.",
+        notes: "Within the noise of this machine: from 0.88x to 1.10x of its predecessor in different runs, never a clear win. The hot scans read only a span's length and tombstone bit, which are as cheap to read packed as wide, and the chunk's text (stored beside its spans) dominates the memory moved on insert. Kept, because it is not clearly slower and every later step is built on it; a re-run with instruction counts (`crdt-bench ab --instructions engine/s03-spans engine/s04-compact-spans`) is the way to settle it.",
         skip_traces: &[],
         quick_skip_traces: &[],
     };
