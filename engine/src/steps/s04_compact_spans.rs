@@ -30,7 +30,7 @@ impl Step for S04CompactSpans {
         why: "The scans inside a chunk read every span's length; fewer bytes per span means fewer cache lines per scan and smaller chunks to memmove on insert.",
         invariant: "size_of::<PackedSpan>() == 28 (a compile-time assertion), and every span round-trips through the packing.",
         code: "engine/src/structure/leaf.rs: `PackedSpan` (the `SpanLayout` trait)",
-        notes: "Within the noise of this machine: from 0.88x to 1.10x of its predecessor in different runs, never a clear win. The hot scans read only a span's length and tombstone bit, which are as cheap to read packed as wide, and the chunk's text (stored beside its spans) dominates the memory moved on insert. Kept, because it is not clearly slower and every later step is built on it; a re-run with instruction counts (`crdt-bench ab --instructions engine/s03-spans engine/s04-compact-spans`) is the way to settle it.",
+        notes: "Reverted: slower than its predecessor in every full log run (0.84x to 0.88x of s03's speed geometrically; an early development run with three samples had it at 1.10x, which is why it was first kept). Packing does not pay here: the hot scans read only a span's length and tombstone flag, which are as cheap in the wide layout, while every split, coalescing check and insert packs and unpacks whole spans. s05 and every later step build on s03's wide spans; the packed layout stays in the code (and in the model test) for this step.",
         skip_traces: &[],
         quick_skip_traces: &[],
     };

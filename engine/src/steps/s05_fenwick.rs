@@ -1,7 +1,7 @@
 //! s05-fenwick: Chunked Fenwick list: the chunks' prefix sums (items and visible chars) in a
 //! Fenwick tree, so finding the chunk of a position and a chunk's start are O(log chunks).
 //!
-//! Predecessor: s04-compact-spans.
+//! Predecessor: s03-spans.
 //! Why: The linear list scans all chunk counts before the edit; on a 100k-char document that is
 //! hundreds of chunks per lookup. The Fenwick tree reads log2 of that; a chunk split rebuilds
 //! it (rare: once per ~32 new spans).
@@ -11,12 +11,12 @@ use crate::doc::Doc;
 use crate::registry::Step;
 use crate::registry::StepInfo;
 use crate::structure::index::FenwickIndex;
-use crate::structure::leaf::PackedSpan;
 use crate::structure::leaf::Spans;
+use crate::structure::leaf::WideSpan;
 use crate::structure::leaf_store::LeafStore;
 
 /// The store of this step: see the module docs.
-pub type Store = LeafStore<Spans<PackedSpan, 64>, FenwickIndex, true, false>;
+pub type Store = LeafStore<Spans<WideSpan, 64>, FenwickIndex, true, false>;
 
 /// The step: the CRDT over [`Store`].
 pub type S05Fenwick = Doc<Store>;
@@ -24,8 +24,8 @@ pub type S05Fenwick = Doc<Store>;
 impl Step for S05Fenwick {
     const INFO: StepInfo = StepInfo {
         name: "s05-fenwick",
-        predecessor: Some("s04-compact-spans"),
-        flags: &["chunks", "id-index", "spans", "compact-spans", "fenwick"],
+        predecessor: Some("s03-spans"),
+        flags: &["chunks", "id-index", "spans", "fenwick"],
         idea: "Chunked Fenwick list: the chunks' prefix sums (items and visible chars) in a Fenwick tree, so finding the chunk of a position and a chunk's start are O(log chunks).",
         why: "The linear list scans all chunk counts before the edit; on a 100k-char document that is hundreds of chunks per lookup. The Fenwick tree reads log2 of that; a chunk split rebuilds it (rare: once per ~32 new spans).",
         invariant: "Every Fenwick prefix equals the sum of the chunk counts before it.",

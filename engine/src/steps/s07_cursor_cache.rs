@@ -13,12 +13,12 @@ use crate::doc::Doc;
 use crate::registry::Step;
 use crate::registry::StepInfo;
 use crate::structure::index::FenwickIndex;
-use crate::structure::leaf::PackedSpan;
 use crate::structure::leaf::Spans;
+use crate::structure::leaf::WideSpan;
 use crate::structure::leaf_store::LeafStore;
 
 /// The store of this step: see the module docs.
-pub type Store = LeafStore<Spans<PackedSpan, 64>, FenwickIndex, true, true>;
+pub type Store = LeafStore<Spans<WideSpan, 64>, FenwickIndex, true, true>;
 
 /// The step: the CRDT over [`Store`].
 pub type S07CursorCache = Doc<Store>;
@@ -27,7 +27,7 @@ impl Step for S07CursorCache {
     const INFO: StepInfo = StepInfo {
         name: "s07-cursor-cache",
         predecessor: Some("s05-fenwick"),
-        flags: &["chunks", "id-index", "spans", "compact-spans", "fenwick", "cursor-cache"],
+        flags: &["chunks", "id-index", "spans", "fenwick", "cursor-cache"],
         idea: "Cursor cache: the chunk of the last lookup and its start are remembered; a lookup that falls in that chunk skips the index. Any change to another chunk (e.g. a remote insert) clears it.",
         why: "Editing traces are local: most edits land in the chunk of the previous one, and every edit does several lookups there (the origin, the insert, the delete), so most lookups become a bounds check.",
         invariant: "A cached cursor's start equals the index's start of its chunk (checked after every op in tests, including after remote integration).",

@@ -12,12 +12,12 @@ use crate::doc::Doc;
 use crate::registry::Step;
 use crate::registry::StepInfo;
 use crate::structure::btree::BTreeIndex;
-use crate::structure::leaf::PackedSpan;
 use crate::structure::leaf::Spans;
+use crate::structure::leaf::WideSpan;
 use crate::structure::leaf_store::LeafStore;
 
 /// The store of this step: see the module docs.
-pub type Store = LeafStore<Spans<PackedSpan, 64>, BTreeIndex<16>, true, true>;
+pub type Store = LeafStore<Spans<WideSpan, 64>, BTreeIndex<16>, true, true>;
 
 /// The step: the CRDT over [`Store`].
 pub type S08BTree = Doc<Store>;
@@ -26,7 +26,7 @@ impl Step for S08BTree {
     const INFO: StepInfo = StepInfo {
         name: "s08-btree",
         predecessor: Some("s07-cursor-cache"),
-        flags: &["btree", "id-index", "spans", "compact-spans", "cursor-cache"],
+        flags: &["btree", "id-index", "spans", "cursor-cache"],
         idea: "Order-statistic B-tree: leaves of up to 64 spans under internal nodes of up to 16 children that hold each child's counts; nodes in a Vec arena, indices not pointers.",
         why: "Every operation is O(log n) including a leaf split, which costs the Fenwick list an O(chunks) rebuild and insert into the chunk array; on long documents splits are frequent enough to matter.",
         invariant: "Every node's counts equal the sums below; all leaves are at one depth; no node holds more than 16 children; each leaf's and node's parent link is right.",

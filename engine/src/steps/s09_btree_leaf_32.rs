@@ -9,12 +9,12 @@ use crate::doc::Doc;
 use crate::registry::Step;
 use crate::registry::StepInfo;
 use crate::structure::btree::BTreeIndex;
-use crate::structure::leaf::PackedSpan;
 use crate::structure::leaf::Spans;
+use crate::structure::leaf::WideSpan;
 use crate::structure::leaf_store::LeafStore;
 
 /// The store of this step: see the module docs.
-pub type Store = LeafStore<Spans<PackedSpan, 32>, BTreeIndex<16>, true, true>;
+pub type Store = LeafStore<Spans<WideSpan, 32>, BTreeIndex<16>, true, true>;
 
 /// The step: the CRDT over [`Store`].
 pub type S09BTreeLeaf32 = Doc<Store>;
@@ -23,7 +23,7 @@ impl Step for S09BTreeLeaf32 {
     const INFO: StepInfo = StepInfo {
         name: "s09-btree-leaf-32",
         predecessor: Some("s08-btree"),
-        flags: &["btree", "id-index", "spans", "compact-spans", "cursor-cache", "leaf=32"],
+        flags: &["btree", "id-index", "spans", "cursor-cache", "leaf=32"],
         idea: "Leaf capacity 32 spans instead of 64.",
         why: "Smaller leaves make the scan inside a leaf and its memmoves shorter, at the cost of a deeper tree and more splits.",
         invariant: "As s08-btree, with at most 32 spans per leaf.",

@@ -9,12 +9,12 @@ use crate::doc::Doc;
 use crate::registry::Step;
 use crate::registry::StepInfo;
 use crate::structure::btree::BTreeIndex;
-use crate::structure::leaf::PackedSpan;
 use crate::structure::leaf::Spans;
+use crate::structure::leaf::WideSpan;
 use crate::structure::leaf_store::LeafStore;
 
 /// The store of this step: see the module docs.
-pub type Store = LeafStore<Spans<PackedSpan, 128>, BTreeIndex<16>, true, true>;
+pub type Store = LeafStore<Spans<WideSpan, 128>, BTreeIndex<16>, true, true>;
 
 /// The step: the CRDT over [`Store`].
 pub type S10BTreeLeaf128 = Doc<Store>;
@@ -23,7 +23,7 @@ impl Step for S10BTreeLeaf128 {
     const INFO: StepInfo = StepInfo {
         name: "s10-btree-leaf-128",
         predecessor: Some("s09-btree-leaf-32"),
-        flags: &["btree", "id-index", "spans", "compact-spans", "cursor-cache", "leaf=128"],
+        flags: &["btree", "id-index", "spans", "cursor-cache", "leaf=128"],
         idea: "Leaf capacity 128 spans instead of 32 (the larger variant).",
         why: "Bigger leaves mean a shallower tree, fewer splits and more cursor-cache hits, at the cost of longer scans inside a leaf.",
         invariant: "As s08-btree, with at most 128 spans per leaf.",

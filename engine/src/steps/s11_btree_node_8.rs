@@ -8,12 +8,12 @@ use crate::doc::Doc;
 use crate::registry::Step;
 use crate::registry::StepInfo;
 use crate::structure::btree::BTreeIndex;
-use crate::structure::leaf::PackedSpan;
 use crate::structure::leaf::Spans;
+use crate::structure::leaf::WideSpan;
 use crate::structure::leaf_store::LeafStore;
 
 /// The store of this step: see the module docs.
-pub type Store = LeafStore<Spans<PackedSpan, 32>, BTreeIndex<8>, true, true>;
+pub type Store = LeafStore<Spans<WideSpan, 32>, BTreeIndex<8>, true, true>;
 
 /// The step: the CRDT over [`Store`].
 pub type S11BTreeNode8 = Doc<Store>;
@@ -22,7 +22,7 @@ impl Step for S11BTreeNode8 {
     const INFO: StepInfo = StepInfo {
         name: "s11-btree-node-8",
         predecessor: Some("s09-btree-leaf-32"),
-        flags: &["btree", "id-index", "spans", "compact-spans", "cursor-cache", "leaf=32", "node=8"],
+        flags: &["btree", "id-index", "spans", "cursor-cache", "leaf=32", "node=8"],
         idea: "Internal node capacity 8 children instead of 16.",
         why: "Narrower nodes scan fewer counts per level but have more levels.",
         invariant: "As s09-btree-leaf-32, with at most 8 children per node.",

@@ -8,12 +8,12 @@ use crate::doc::Doc;
 use crate::registry::Step;
 use crate::registry::StepInfo;
 use crate::structure::btree::BTreeIndex;
-use crate::structure::leaf::PackedSpan;
 use crate::structure::leaf::Spans;
+use crate::structure::leaf::WideSpan;
 use crate::structure::leaf_store::LeafStore;
 
 /// The store of this step: see the module docs.
-pub type Store = LeafStore<Spans<PackedSpan, 32>, BTreeIndex<32>, true, true>;
+pub type Store = LeafStore<Spans<WideSpan, 32>, BTreeIndex<32>, true, true>;
 
 /// The step: the CRDT over [`Store`].
 pub type S12BTreeNode32 = Doc<Store>;
@@ -22,7 +22,7 @@ impl Step for S12BTreeNode32 {
     const INFO: StepInfo = StepInfo {
         name: "s12-btree-node-32",
         predecessor: Some("s09-btree-leaf-32"),
-        flags: &["btree", "id-index", "spans", "compact-spans", "cursor-cache", "leaf=32", "node=32"],
+        flags: &["btree", "id-index", "spans", "cursor-cache", "leaf=32", "node=32"],
         idea: "Internal node capacity 32 children instead of 16.",
         why: "Wider nodes make the tree shallower; each level scans more counts.",
         invariant: "As s09-btree-leaf-32, with at most 32 children per node.",

@@ -8,12 +8,12 @@ use crate::doc::Doc;
 use crate::registry::Step;
 use crate::registry::StepInfo;
 use crate::structure::btree::BTreeIndex;
-use crate::structure::leaf::PackedSpan;
 use crate::structure::leaf::Spans;
+use crate::structure::leaf::WideSpan;
 use crate::structure::leaf_store::LeafStore;
 
 /// The store of this step: see the module docs.
-pub type Store = LeafStore<Spans<PackedSpan, 32, 1024>, BTreeIndex<16>, true, true>;
+pub type Store = LeafStore<Spans<WideSpan, 32, 1024>, BTreeIndex<16>, true, true>;
 
 /// The step: the CRDT over [`Store`].
 pub type S13LeafTextCap = Doc<Store>;
@@ -22,7 +22,7 @@ impl Step for S13LeafTextCap {
     const INFO: StepInfo = StepInfo {
         name: "s13-leaf-text-cap",
         predecessor: Some("s09-btree-leaf-32"),
-        flags: &["btree", "id-index", "spans", "compact-spans", "cursor-cache", "leaf=32", "max-items=1024"],
+        flags: &["btree", "id-index", "spans", "cursor-cache", "leaf=32", "max-items=1024"],
         idea: "Leaves bounded in items too (1024), not only in spans: a leaf with a long pasted span is split inside the span.",
         why: "A leaf keeps its items' text in one string that every insert into the leaf shifts; with only spans bounded, a paste of thousands of chars makes every later keystroke in that leaf move kilobytes (perf on rustcode: memmove was the top symbol).",
         invariant: "No leaf holds more than 1024 items (and at most 32 spans).",
