@@ -29,6 +29,23 @@ pub struct ItemRun {
     pub origin_right: Option<Id>,
 }
 
+impl ItemRun {
+    /// The run's items, one per char of `text` (which holds `len` chars), visible.
+    pub fn items<'t>(self, text: &'t str) -> impl Iterator<Item = StoredItem> + 't {
+        (0u32..).zip(text.chars()).map(move |(offset, ch)| StoredItem {
+            id: self.id.plus(offset),
+            origin_left: if offset == 0 {
+                self.origin_left
+            } else {
+                Some(self.id.plus(offset - 1))
+            },
+            origin_right: self.origin_right,
+            ch,
+            deleted: false,
+        })
+    }
+}
+
 /// One item, as [`SeqStore::dump`] lists it for checks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StoredItem {

@@ -89,17 +89,7 @@ impl SeqStore for VecStore {
 
     fn insert_run(&mut self, index: usize, run: ItemRun, text: &str) {
         debug_assert_eq!(text.chars().count(), run.len as usize);
-        let items = (0u32..).zip(text.chars()).map(|(offset, ch)| StoredItem {
-            id: run.id.plus(offset),
-            origin_left: if offset == 0 {
-                run.origin_left
-            } else {
-                Some(run.id.plus(offset - 1))
-            },
-            origin_right: run.origin_right,
-            ch,
-            deleted: false,
-        });
+        let items = run.items(text);
         self.items.splice(index..index, items);
         self.len_chars += run.len as usize;
     }

@@ -176,17 +176,7 @@ impl<const CAP: usize> Leaf for CharItems<CAP> {
     }
 
     fn insert_run(&mut self, item: usize, run: ItemRun, text: &str) {
-        let new_items = (0u32..).zip(text.chars()).map(|(offset, ch)| StoredItem {
-            id: run.id.plus(offset),
-            origin_left: if offset == 0 {
-                run.origin_left
-            } else {
-                Some(run.id.plus(offset - 1))
-            },
-            origin_right: run.origin_right,
-            ch,
-            deleted: false,
-        });
+        let new_items = run.items(text);
         self.items.splice(item..item, new_items);
         self.len_chars += run.len as usize;
     }

@@ -71,17 +71,19 @@ impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> fmt::Debug
 }
 
 impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> LeafStore<L, X, ID_INDEX, CURSOR> {
+    /// The leaf holding position `target` in the unit `key` picks (visible chars or items):
+    /// the cursor's leaf if it holds it, else `search` in the index (which becomes the cursor).
     #[inline]
-    fn find_char(&self, pos_chars: usize) -> Found {
+    fn find(&self, target: usize, key: fn(Counts) -> usize, search: impl FnOnce(&X) -> Found) -> Found {
         if CURSOR {
             if let Some(found) = self.cursor.get() {
-                let counts = self.leaves[found.leaf as usize].counts();
-                if found.start.chars <= pos_chars && pos_chars < found.start.chars + counts.chars {
+                let len = key(self.leaves[found.leaf as usize].counts());
+                if key(found.start) <= target && target < key(found.start) + len {
                     return found;
                 }
             }
         }
-        let found = self.index.find_char(pos_chars);
+        let found = search(&self.index);
         if CURSOR {
             self.cursor.set(Some(found));
         }
@@ -89,20 +91,13 @@ impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> LeafStore<
     }
 
     #[inline]
+    fn find_char(&self, pos_chars: usize) -> Found {
+        self.find(pos_chars, |c| c.chars, |index| index.find_char(pos_chars))
+    }
+
+    #[inline]
     fn find_item(&self, index: usize) -> Found {
-        if CURSOR {
-            if let Some(found) = self.cursor.get() {
-                let counts = self.leaves[found.leaf as usize].counts();
-                if found.start.items <= index && index < found.start.items + counts.items {
-                    return found;
-                }
-            }
-        }
-        let found = self.index.find_item(index);
-        if CURSOR {
-            self.cursor.set(Some(found));
-        }
-        found
+        self.find(index, |c| c.items, |leaf_index| leaf_index.find_item(index))
     }
 
     /// Counts before `leaf`.
