@@ -29,6 +29,9 @@ impl<S: Step> Subject for EngineSubject<S> {
             }
         }
     }
+    fn finish(&mut self) {
+        self.0.flush();
+    }
     fn text(&mut self) -> String {
         self.0.text()
     }

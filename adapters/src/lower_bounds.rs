@@ -45,6 +45,8 @@ pub trait Rope {
     fn insert(&mut self, pos_chars: usize, text: &str);
     fn len_chars(&self) -> usize;
     fn to_text(&self) -> String;
+    /// Applies buffered edits (see [`Subject::finish`]).
+    fn flush(&mut self) {}
 }
 
 impl Rope for JumpRope {
@@ -79,6 +81,10 @@ impl Rope for JumpRopeBuf {
     fn len_chars(&self) -> usize {
         JumpRopeBuf::len_chars(self)
     }
+    fn flush(&mut self) {
+        // `borrow` applies the buffer to the inner rope.
+        drop(JumpRopeBuf::borrow(self));
+    }
     fn to_text(&self) -> String {
         self.to_string()
     }
@@ -107,6 +113,9 @@ impl<R: Rope> Subject for RopeDoc<R> {
     }
     fn len_chars(&mut self) -> usize {
         self.0.len_chars()
+    }
+    fn finish(&mut self) {
+        self.0.flush();
     }
 }
 

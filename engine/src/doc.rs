@@ -51,6 +51,29 @@ impl<S: SeqStore> Doc<S> {
         self.log.entry_count()
     }
 
+    /// Deletes like [`TextCrdt::delete`], but logs the chars from the last to the first, one
+    /// op each: exactly what `len_chars` backspaces ending at `pos_chars + len_chars` log. A
+    /// buffered backspace run ([`Buffered`](crate::buffered::Buffered)) flushes through it.
+    pub(crate) fn delete_backward(&mut self, pos_chars: usize, len_chars: usize) {
+        let doc_len_chars = self.store.len_chars();
+        if pos_chars
+            .checked_add(len_chars)
+            .is_none_or(|end| end > doc_len_chars)
+        {
+            panic_delete_out_of_range(pos_chars, len_chars, doc_len_chars);
+        }
+        let mut runs: Vec<(Id, u32)> = Vec::new();
+        self.store
+            .delete_local(pos_chars, len_chars, &mut |target, len| runs.push((target, len)));
+        for &(target, len) in runs.iter().rev() {
+            for offset in (0..len).rev() {
+                let id = self.next_local_id();
+                let target = target.plus(offset);
+                self.log.push_local(id, 1, InternalKind::Delete { target });
+            }
+        }
+    }
+
     fn next_local_id(&self) -> Id {
         Id {
             agent: self.agent,
@@ -512,14 +535,14 @@ impl<S: SeqStore> TextCrdt for Doc<S> {
 #[track_caller]
 #[cold]
 #[inline(never)]
-fn panic_insert_out_of_range(pos_chars: usize, len_chars: usize) -> ! {
+pub(crate) fn panic_insert_out_of_range(pos_chars: usize, len_chars: usize) -> ! {
     panic!("insert position {pos_chars} is out of range for a document of {len_chars} chars")
 }
 
 #[track_caller]
 #[cold]
 #[inline(never)]
-fn panic_delete_out_of_range(pos_chars: usize, len_chars: usize, doc_len_chars: usize) -> ! {
+pub(crate) fn panic_delete_out_of_range(pos_chars: usize, len_chars: usize, doc_len_chars: usize) -> ! {
     panic!(
         "delete of {len_chars} chars at position {pos_chars} is out of range for a document of \
          {doc_len_chars} chars"

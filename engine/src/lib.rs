@@ -26,6 +26,7 @@
 
 #![warn(missing_docs)]
 
+pub mod buffered;
 pub mod doc;
 mod id;
 mod oplog;

@@ -82,6 +82,10 @@ pub const STEPS: &[StepInfo] = &[
     steps::s12_btree_node_32::S12BTreeNode32::INFO,
     steps::s13_leaf_text_cap::S13LeafTextCap::INFO,
     steps::s14_leaf_text_cap_256::S14LeafTextCap256::INFO,
+    steps::s15_paged_id_index::S15PagedIdIndex::INFO,
+    steps::s16_deferred_counts::S16DeferredCounts::INFO,
+    steps::s17_buffered_inserts::S17BufferedInserts::INFO,
+    steps::s18_buffered_deletes::S18BufferedDeletes::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -89,7 +93,7 @@ pub const STEPS: &[StepInfo] = &[
 pub const STEPS: &[StepInfo] = &[Best::INFO];
 
 /// The fastest kept step: what the harness calls `engine`.
-pub type Best = steps::s13_leaf_text_cap::S13LeafTextCap;
+pub type Best = steps::s18_buffered_deletes::S18BufferedDeletes;
 
 /// Calls `$callback!(StepType, "step-name")` for every registered step, in log order.
 ///
@@ -127,6 +131,10 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s12_btree_node_32::S12BTreeNode32, "s12-btree-node-32");
         $callback!($crate::steps::s13_leaf_text_cap::S13LeafTextCap, "s13-leaf-text-cap");
         $callback!($crate::steps::s14_leaf_text_cap_256::S14LeafTextCap256, "s14-leaf-text-cap-256");
+        $callback!($crate::steps::s15_paged_id_index::S15PagedIdIndex, "s15-paged-id-index");
+        $callback!($crate::steps::s16_deferred_counts::S16DeferredCounts, "s16-deferred-counts");
+        $callback!($crate::steps::s17_buffered_inserts::S17BufferedInserts, "s17-buffered-inserts");
+        $callback!($crate::steps::s18_buffered_deletes::S18BufferedDeletes, "s18-buffered-deletes");
     };
 }
 
@@ -135,6 +143,6 @@ macro_rules! for_each_step {
 #[macro_export]
 macro_rules! for_each_step {
     ($callback:ident) => {
-        $callback!($crate::Best, "s13-leaf-text-cap");
+        $callback!($crate::Best, "s18-buffered-deletes");
     };
 }

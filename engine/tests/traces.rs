@@ -234,3 +234,40 @@ fn concurrent_traces_reach_end_content_for_every_step() {
     }
     engine::for_each_step!(check);
 }
+
+/// A buffered step logs exactly the ops of the unbuffered document it wraps, on every trace
+/// (same ids, origins, targets, parents and order): buffering is invisible.
+fn same_ops_as_unbuffered<B: Step, U: Step>() {
+    let dir = trace_dir();
+    let root = Version::root();
+    for name in trace_names(TraceKind::Sequential, 0, 1, Copies::Excluded) {
+        let trace = dir.load_sequential(&name).unwrap();
+        let buffered: B = replay_sequential(&trace);
+        let unbuffered: U = replay_sequential(&trace);
+        assert!(
+            buffered.ops_since(&root) == unbuffered.ops_since(&root),
+            "{} and {} log different ops on {name}",
+            B::INFO.name,
+            U::INFO.name
+        );
+    }
+    for name in trace_names(TraceKind::Concurrent, 0, 1, Copies::Excluded) {
+        let trace = dir.load_concurrent(&name).unwrap();
+        let buffered: B = replay_concurrent(&trace);
+        let unbuffered: U = replay_concurrent(&trace);
+        assert!(
+            buffered.ops_since(&root) == unbuffered.ops_since(&root),
+            "{} and {} log different ops on concurrent {name}",
+            B::INFO.name,
+            U::INFO.name
+        );
+    }
+}
+
+#[cfg(feature = "all-steps")]
+#[test]
+fn buffered_steps_log_exactly_the_ops_of_the_unbuffered_step() {
+    use engine::steps::s16_deferred_counts::S16DeferredCounts;
+    same_ops_as_unbuffered::<engine::steps::s17_buffered_inserts::S17BufferedInserts, S16DeferredCounts>();
+    same_ops_as_unbuffered::<engine::steps::s18_buffered_deletes::S18BufferedDeletes, S16DeferredCounts>();
+}

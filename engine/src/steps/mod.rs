@@ -17,3 +17,7 @@ pub mod s11_btree_node_8;
 pub mod s12_btree_node_32;
 pub mod s13_leaf_text_cap;
 pub mod s14_leaf_text_cap_256;
+pub mod s15_paged_id_index;
+pub mod s16_deferred_counts;
+pub mod s17_buffered_inserts;
+pub mod s18_buffered_deletes;

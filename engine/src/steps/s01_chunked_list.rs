@@ -13,9 +13,10 @@ use crate::registry::StepInfo;
 use crate::structure::index::LinearIndex;
 use crate::structure::leaf::CharItems;
 use crate::structure::leaf_store::LeafStore;
+use crate::structure::id_index::NoIdIndex;
 
 /// The store of this step: see the module docs.
-pub type Store = LeafStore<CharItems<64>, LinearIndex, false, false>;
+pub type Store = LeafStore<CharItems<64>, LinearIndex, NoIdIndex, false>;
 
 /// The step: the CRDT over [`Store`].
 pub type S01ChunkedList = Doc<Store>;

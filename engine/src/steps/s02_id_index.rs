@@ -14,9 +14,10 @@ use crate::registry::StepInfo;
 use crate::structure::index::LinearIndex;
 use crate::structure::leaf::CharItems;
 use crate::structure::leaf_store::LeafStore;
+use crate::structure::id_index::FlatIdIndex;
 
 /// The store of this step: see the module docs.
-pub type Store = LeafStore<CharItems<64>, LinearIndex, true, false>;
+pub type Store = LeafStore<CharItems<64>, LinearIndex, FlatIdIndex, false>;
 
 /// The step: the CRDT over [`Store`].
 pub type S02IdIndex = Doc<Store>;

@@ -14,9 +14,10 @@ use crate::structure::index::FenwickIndex;
 use crate::structure::leaf::Spans;
 use crate::structure::leaf::WideSpan;
 use crate::structure::leaf_store::LeafStore;
+use crate::structure::id_index::FlatIdIndex;
 
 /// The store of this step: see the module docs.
-pub type Store = LeafStore<Spans<WideSpan, 64>, FenwickIndex, true, false>;
+pub type Store = LeafStore<Spans<WideSpan, 64>, FenwickIndex, FlatIdIndex, false>;
 
 /// The step: the CRDT over [`Store`].
 pub type S05Fenwick = Doc<Store>;

@@ -15,9 +15,10 @@ use crate::structure::index::PrefixIndex;
 use crate::structure::leaf::Spans;
 use crate::structure::leaf::WideSpan;
 use crate::structure::leaf_store::LeafStore;
+use crate::structure::id_index::FlatIdIndex;
 
 /// The store of this step: see the module docs.
-pub type Store = LeafStore<Spans<WideSpan, 64>, PrefixIndex, true, false>;
+pub type Store = LeafStore<Spans<WideSpan, 64>, PrefixIndex, FlatIdIndex, false>;
 
 /// The step: the CRDT over [`Store`].
 pub type S06PrefixSums = Doc<Store>;

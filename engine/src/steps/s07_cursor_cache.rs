@@ -16,9 +16,10 @@ use crate::structure::index::FenwickIndex;
 use crate::structure::leaf::Spans;
 use crate::structure::leaf::WideSpan;
 use crate::structure::leaf_store::LeafStore;
+use crate::structure::id_index::FlatIdIndex;
 
 /// The store of this step: see the module docs.
-pub type Store = LeafStore<Spans<WideSpan, 64>, FenwickIndex, true, true>;
+pub type Store = LeafStore<Spans<WideSpan, 64>, FenwickIndex, FlatIdIndex, true>;
 
 /// The step: the CRDT over [`Store`].
 pub type S07CursorCache = Doc<Store>;

@@ -15,9 +15,10 @@ use crate::structure::btree::BTreeIndex;
 use crate::structure::leaf::Spans;
 use crate::structure::leaf::WideSpan;
 use crate::structure::leaf_store::LeafStore;
+use crate::structure::id_index::FlatIdIndex;
 
 /// The store of this step: see the module docs.
-pub type Store = LeafStore<Spans<WideSpan, 64>, BTreeIndex<16>, true, true>;
+pub type Store = LeafStore<Spans<WideSpan, 64>, BTreeIndex<16>, FlatIdIndex, true>;
 
 /// The step: the CRDT over [`Store`].
 pub type S08BTree = Doc<Store>;

@@ -11,9 +11,10 @@ use crate::structure::btree::BTreeIndex;
 use crate::structure::leaf::Spans;
 use crate::structure::leaf::WideSpan;
 use crate::structure::leaf_store::LeafStore;
+use crate::structure::id_index::FlatIdIndex;
 
 /// The store of this step: see the module docs.
-pub type Store = LeafStore<Spans<WideSpan, 32>, BTreeIndex<32>, true, true>;
+pub type Store = LeafStore<Spans<WideSpan, 32>, BTreeIndex<32>, FlatIdIndex, true>;
 
 /// The step: the CRDT over [`Store`].
 pub type S12BTreeNode32 = Doc<Store>;

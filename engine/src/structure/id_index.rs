@@ -1,13 +1,11 @@
-//! The id index: which leaf holds item `(agent, seq)`, so that a remote op finds its origins
-//! and delete targets without scanning the store.
-//!
-//! One `LeafId` per seq, per agent: a lookup is an array read, an insert fills its run's
-//! slots, a leaf split refills the moved spans' slots.
+//! Id indexes: which leaf holds item `(agent, seq)`, so that a remote op finds its origins
+//! and delete targets without scanning the store. [`IdTable`] is the flag: a store is built
+//! with [`NoIdIndex`] (scan the leaves), [`FlatIdIndex`] or [`PagedIdIndex`].
 //!
 //! Tried and measured slower (2026-11-28, `crdt-bench log --steps s09..s13`): a run-length
 //! version (per agent, a `BTreeMap` from the first seq of each run to its leaf, so typing into
 //! one leaf adds no entry). It saves the table's 4 bytes per seq, but its map lookups on every
-//! insert and every moved span made sveltecomponent 1.7x slower than this plain table.
+//! insert and every moved span made sveltecomponent 1.7x slower than the flat table.
 
 use crate::store::Id;
 use crate::structure::index::LeafId;
@@ -15,24 +13,59 @@ use crate::structure::index::LeafId;
 /// No leaf: a seq that is not an item (a delete op's, or not made yet).
 const NO_LEAF: LeafId = LeafId::MAX;
 
-/// Item id -> leaf.
+/// An id -> leaf table, kept in step with inserts and leaf splits by
+/// [`LeafStore`](super::leaf_store::LeafStore).
+pub trait IdTable: Default + Clone + std::fmt::Debug {
+    /// False for [`NoIdIndex`]: the store finds ids by scanning its leaves instead.
+    const ENABLED: bool;
+    /// The leaf holding item `id`, if the table knows it.
+    fn get(&self, id: Id) -> Option<LeafId>;
+    /// Records that items `id .. id + len` are in `leaf`.
+    fn assign(&mut self, id: Id, len: u32, leaf: LeafId);
+    /// Number of items indexed (for invariant checks).
+    fn entry_count(&self) -> usize;
+}
+
+/// No id index: lookups by id scan the leaves.
 #[derive(Clone, Debug, Default)]
-pub struct IdIndex {
+pub struct NoIdIndex;
+
+impl IdTable for NoIdIndex {
+    const ENABLED: bool = false;
+    #[inline]
+    fn get(&self, _id: Id) -> Option<LeafId> {
+        None
+    }
+    #[inline]
+    fn assign(&mut self, _id: Id, _len: u32, _leaf: LeafId) {}
+    fn entry_count(&self) -> usize {
+        0
+    }
+}
+
+/// One `LeafId` per seq, per agent, in one growing `Vec`: a lookup is an array read, an
+/// insert fills its run's slots, a leaf split refills the moved spans' slots.
+///
+/// Its cost is memory traffic: the table has a slot for every seq, deletes' seqs included,
+/// and each doubling of the `Vec` copies it (perf on rustcode: 80% of the replay's page
+/// faults were this table's growth).
+#[derive(Clone, Debug, Default)]
+pub struct FlatIdIndex {
     /// `by_agent[agent][seq]`: the leaf holding item `(agent, seq)`, or `NO_LEAF`.
     by_agent: Vec<Vec<LeafId>>,
 }
 
-impl IdIndex {
-    /// The leaf holding item `id`, if `id` is an item of the store.
+impl IdTable for FlatIdIndex {
+    const ENABLED: bool = true;
+
     #[inline]
-    pub fn get(&self, id: Id) -> Option<LeafId> {
+    fn get(&self, id: Id) -> Option<LeafId> {
         let leaf = *self.by_agent.get(id.agent.index())?.get(id.seq as usize)?;
         (leaf != NO_LEAF).then_some(leaf)
     }
 
-    /// Records that items `id .. id + len` are in `leaf`.
     #[inline]
-    pub fn assign(&mut self, id: Id, len: u32, leaf: LeafId) {
+    fn assign(&mut self, id: Id, len: u32, leaf: LeafId) {
         let agent = id.agent.index();
         if self.by_agent.len() <= agent {
             self.by_agent.resize_with(agent + 1, Vec::new);
@@ -45,11 +78,67 @@ impl IdIndex {
         by_seq[id.seq as usize..end].fill(leaf);
     }
 
-    /// Number of items indexed (for invariant checks).
-    pub fn entry_count(&self) -> usize {
+    fn entry_count(&self) -> usize {
         self.by_agent
             .iter()
             .map(|by_seq| by_seq.iter().filter(|&&leaf| leaf != NO_LEAF).count())
+            .sum()
+    }
+}
+
+/// Seqs per page of [`PagedIdIndex`]: 1024 slots of 4 bytes, one 4 KiB memory page.
+const PAGE_SEQS: usize = 1024;
+
+/// A page of [`PagedIdIndex`]: the leaves of `PAGE_SEQS` consecutive seqs.
+type Page = Box<[LeafId; PAGE_SEQS]>;
+
+/// The flat table cut into fixed pages allocated on first use: growing never copies, and a
+/// range of seqs that holds no items (a long run of deletes) never gets a page.
+#[derive(Clone, Debug, Default)]
+pub struct PagedIdIndex {
+    /// `by_agent[agent][seq / PAGE_SEQS][seq % PAGE_SEQS]`: as in [`FlatIdIndex`].
+    by_agent: Vec<Vec<Option<Page>>>,
+}
+
+impl IdTable for PagedIdIndex {
+    const ENABLED: bool = true;
+
+    #[inline]
+    fn get(&self, id: Id) -> Option<LeafId> {
+        let seq = id.seq as usize;
+        let page = self.by_agent.get(id.agent.index())?.get(seq / PAGE_SEQS)?.as_ref()?;
+        let leaf = page[seq % PAGE_SEQS];
+        (leaf != NO_LEAF).then_some(leaf)
+    }
+
+    #[inline]
+    fn assign(&mut self, id: Id, len: u32, leaf: LeafId) {
+        let agent = id.agent.index();
+        if self.by_agent.len() <= agent {
+            self.by_agent.resize_with(agent + 1, Vec::new);
+        }
+        let pages = &mut self.by_agent[agent];
+        let mut seq = id.seq as usize;
+        let end = seq + len as usize;
+        while seq < end {
+            let page_index = seq / PAGE_SEQS;
+            if pages.len() <= page_index {
+                pages.resize_with(page_index + 1, || None);
+            }
+            let page = pages[page_index].get_or_insert_with(|| Box::new([NO_LEAF; PAGE_SEQS]));
+            let from = seq % PAGE_SEQS;
+            let to = (end - page_index * PAGE_SEQS).min(PAGE_SEQS);
+            page[from..to].fill(leaf);
+            seq = page_index * PAGE_SEQS + to;
+        }
+    }
+
+    fn entry_count(&self) -> usize {
+        self.by_agent
+            .iter()
+            .flatten()
+            .flatten()
+            .map(|page| page.iter().filter(|&&leaf| leaf != NO_LEAF).count())
             .sum()
     }
 }
@@ -65,28 +154,44 @@ mod tests {
     use super::*;
     use crate::id::AgentId;
 
-    #[test]
-    fn matches_a_per_seq_model() {
-        for seed in 0..200 {
+    /// Seeded random range assignments, some of them crossing pages; after each, every id
+    /// agrees with the model.
+    fn matches_a_per_seq_model<T: IdTable>() {
+        const SEQS: u32 = 3 * PAGE_SEQS as u32 + 100;
+        for seed in 0..100 {
             let mut rng = SmallRng::seed_from_u64(seed);
-            let mut index = IdIndex::default();
-            let mut model: Vec<Vec<Option<LeafId>>> = vec![vec![None; 300]; 3];
-            for _ in 0..100 {
+            let mut index = T::default();
+            let mut model: Vec<Vec<Option<LeafId>>> = vec![vec![None; SEQS as usize]; 3];
+            for _ in 0..60 {
                 let agent = rng.gen_range(0..3u32);
-                let start = rng.gen_range(0..280u32);
-                let len = rng.gen_range(1..=20u32).min(300 - start);
+                let start = rng.gen_range(0..SEQS - 1);
+                let len = if rng.gen_bool(0.2) { rng.gen_range(1..=2000u32) } else { rng.gen_range(1..=20u32) }
+                    .min(SEQS - start);
                 let leaf = rng.gen_range(0..6u32);
                 index.assign(Id { agent: AgentId(agent), seq: start }, len, leaf);
                 for seq in start..start + len {
                     model[agent as usize][seq as usize] = Some(leaf);
                 }
+                let mut expected_count = 0;
                 for (agent, seqs) in model.iter().enumerate() {
                     for (seq, &leaf) in seqs.iter().enumerate() {
                         let id = Id { agent: AgentId(agent as u32), seq: seq as u32 };
                         assert_eq!(index.get(id), leaf, "seed {seed}, {id:?}");
+                        expected_count += usize::from(leaf.is_some());
                     }
                 }
+                assert_eq!(index.entry_count(), expected_count, "seed {seed}");
             }
         }
+    }
+
+    #[test]
+    fn flat_matches_a_per_seq_model() {
+        matches_a_per_seq_model::<FlatIdIndex>();
+    }
+
+    #[test]
+    fn paged_matches_a_per_seq_model() {
+        matches_a_per_seq_model::<PagedIdIndex>();
     }
 }

@@ -6,13 +6,18 @@
 //!   [`Spans`](super::leaf::Spans), with its capacity;
 //! - `X`, the leaf index: chunked list ([`LinearIndex`](super::index::LinearIndex)), Fenwick,
 //!   prefix sums, B-tree;
-//! - `ID_INDEX`: an id -> leaf table, so finding an item by id does not scan the store;
+//! - `I`, the id index: none (scan the leaves), or an id -> leaf table, flat or paged
+//!   ([`IdTable`]), so finding an item by id does not scan the store;
 //! - `CURSOR`: a cursor cache, the last leaf found and its start, reused while edits stay in
-//!   that leaf.
+//!   that leaf;
+//! - `DEFER_COUNTS`: a leaf's count change reaches the index only when something reads the
+//!   index, so a run of edits inside one leaf walks up the tree once, not once per edit.
 //!
 //! Every step writes this algorithm once; the flags only change which parts run.
 
 use std::cell::Cell;
+use std::cell::Ref;
+use std::cell::RefCell;
 use std::fmt;
 use std::ops::Range;
 
@@ -20,7 +25,7 @@ use crate::store::Id;
 use crate::store::ItemRun;
 use crate::store::SeqStore;
 use crate::store::StoredItem;
-use crate::structure::id_index::IdIndex;
+use crate::structure::id_index::IdTable;
 use crate::structure::index::Found;
 use crate::structure::index::LeafId;
 use crate::structure::index::LeafIndex;
@@ -30,12 +35,14 @@ use crate::structure::leaf::Leaf;
 
 /// Items in leaves, found through a leaf index; see the module docs for the flags.
 #[derive(Clone)]
-pub struct LeafStore<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> {
+pub struct LeafStore<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: bool = false> {
     leaves: Vec<L>,
-    index: X,
-    /// With `ID_INDEX`: the leaf holding each item id. Kept in step with inserts and leaf
+    /// Read through [`Self::index`] and written through [`Self::index_mut`], which apply
+    /// `unflushed` first. A `RefCell` because a `&self` read may have to apply it.
+    index: RefCell<X>,
+    /// Unless `I` is `NoIdIndex`: the leaf holding each item id. Kept in step with inserts and leaf
     /// splits.
-    ids: IdIndex,
+    ids: I,
     /// With `CURSOR`: the leaf of the last lookup and the counts before it. Stays valid while
     /// only that leaf changes (a leaf's start depends only on the leaves before it); any
     /// change to another leaf clears it.
@@ -43,34 +50,80 @@ pub struct LeafStore<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: 
     /// With `CURSOR`: inside the cursor's leaf, the entry the last local edit touched (so
     /// typing on does not rescan the leaf). Cleared by any other change to the store.
     entry_hint: Cell<Option<(LeafId, EntryHint)>>,
+    /// With `DEFER_COUNTS`: the one leaf whose counts changed since the index last heard, and
+    /// the counts the index still has for it. Every other leaf's counts in the index are
+    /// exact. Leaf starts (the cursor's) depend only on true counts, so they stay valid.
+    unflushed: Cell<Option<(LeafId, Counts)>>,
 }
 
-impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> Default
-    for LeafStore<L, X, ID_INDEX, CURSOR>
+impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: bool> Default
+    for LeafStore<L, X, I, CURSOR, DEFER_COUNTS>
 {
     fn default() -> Self {
         LeafStore {
             leaves: vec![L::default()],
-            index: X::default(),
-            ids: IdIndex::default(),
+            index: RefCell::new(X::default()),
+            ids: I::default(),
             cursor: Cell::new(None),
             entry_hint: Cell::new(None),
+            unflushed: Cell::new(None),
         }
     }
 }
 
-impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> fmt::Debug
-    for LeafStore<L, X, ID_INDEX, CURSOR>
+impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: bool> fmt::Debug
+    for LeafStore<L, X, I, CURSOR, DEFER_COUNTS>
 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LeafStore")
             .field("leaves", &self.leaves.len())
-            .field("totals", &self.index.totals())
+            .field("totals", &self.totals())
             .finish()
     }
 }
 
-impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> LeafStore<L, X, ID_INDEX, CURSOR> {
+impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: bool>
+    LeafStore<L, X, I, CURSOR, DEFER_COUNTS>
+{
+    /// The leaf index, up to date: a deferred count change is applied first.
+    #[inline]
+    fn index(&self) -> Ref<'_, X> {
+        if DEFER_COUNTS {
+            self.flush_counts();
+        }
+        self.index.borrow()
+    }
+
+    /// The leaf index for writing, up to date.
+    #[inline]
+    fn index_mut(&mut self) -> &mut X {
+        if DEFER_COUNTS {
+            self.flush_counts();
+        }
+        self.index.get_mut()
+    }
+
+    /// Tells the index the deferred count change, if any.
+    #[inline]
+    fn flush_counts(&self) {
+        if let Some((leaf, known)) = self.unflushed.take() {
+            let now = self.leaves[leaf as usize].counts();
+            let (grow, shrink) = counts_change(known, now);
+            self.index.borrow_mut().update(leaf, grow, shrink);
+        }
+    }
+
+    /// The store's counts, without flushing: the index's totals corrected by the deferred
+    /// change.
+    #[inline]
+    fn totals(&self) -> Counts {
+        let totals = self.index.borrow().totals();
+        match self.unflushed.get() {
+            Some((leaf, known)) => totals.sub(known).add(self.leaves[leaf as usize].counts()),
+            None => totals,
+        }
+    }
+
     /// The leaf holding position `target` in the unit `key` picks (visible chars or items):
     /// the cursor's leaf if it holds it, else `search` in the index (which becomes the cursor).
     #[inline]
@@ -83,7 +136,7 @@ impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> LeafStore<
                 }
             }
         }
-        let found = search(&self.index);
+        let found = search(&self.index());
         if CURSOR {
             self.cursor.set(Some(found));
         }
@@ -110,7 +163,7 @@ impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> LeafStore<
                 }
             }
         }
-        self.index.start_of(leaf)
+        self.index().start_of(leaf)
     }
 
     /// Call before changing `leaf`'s counts: a cursor on another leaf may be after it. Any
@@ -147,18 +200,23 @@ impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> LeafStore<
     #[inline]
     fn did_change(&mut self, leaf: LeafId, before: Counts) -> bool {
         let after = self.leaves[leaf as usize].counts();
+        let overfull = self.leaves[leaf as usize].is_overfull();
         if after != before {
-            let grow = Counts {
-                items: after.items.saturating_sub(before.items),
-                chars: after.chars.saturating_sub(before.chars),
-            };
-            let shrink = Counts {
-                items: before.items.saturating_sub(after.items),
-                chars: before.chars.saturating_sub(after.chars),
-            };
-            self.index.update(leaf, grow, shrink);
+            let deferred_here = DEFER_COUNTS && self.unflushed.get().is_some_and(|(deferred, _)| deferred == leaf);
+            if deferred_here {
+                // The deferred change already spans this edit (it is applied as "now minus
+                // what the index has"); a split reads the index, which applies it.
+            } else if DEFER_COUNTS && !overfull {
+                // Any other leaf's deferred change goes in now; the index has exact counts for
+                // `leaf`, `before`.
+                self.flush_counts();
+                self.unflushed.set(Some((leaf, before)));
+            } else {
+                let (grow, shrink) = counts_change(before, after);
+                self.index_mut().update(leaf, grow, shrink);
+            }
         }
-        if self.leaves[leaf as usize].is_overfull() {
+        if overfull {
             self.split_until_within_capacity(leaf);
             return true;
         }
@@ -180,12 +238,15 @@ impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> LeafStore<
     /// Moves the second half of `leaf` into a new leaf right after it. A cursor on `leaf`
     /// stays valid: the leaf's start did not move.
     fn split(&mut self, leaf: LeafId) -> LeafId {
+        // A deferred change of `leaf` is measured against its counts, so it goes in first.
+        self.flush_counts();
         let new_leaf = self.leaves[leaf as usize].split_off_half();
         let new_id = LeafId::try_from(self.leaves.len()).expect("more than u32::MAX leaves");
         let moved = new_leaf.counts();
-        self.index.update(leaf, Counts::ZERO, moved);
-        self.index.insert_after(leaf, new_id, moved);
-        if ID_INDEX {
+        let index = self.index_mut();
+        index.update(leaf, Counts::ZERO, moved);
+        index.insert_after(leaf, new_id, moved);
+        if I::ENABLED {
             new_leaf.for_each_id_run(&mut |id, len| self.set_leaf_of_ids(id, len, new_id));
         }
         self.leaves.push(new_leaf);
@@ -205,7 +266,7 @@ impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> LeafStore<
         self.will_change(leaf);
         let before = self.leaves[leaf as usize].counts();
         self.leaves[leaf as usize].insert_run(item, run, text);
-        if ID_INDEX {
+        if I::ENABLED {
             self.set_leaf_of_ids(run.id, run.len, leaf);
         }
         self.did_change(leaf, before);
@@ -213,19 +274,19 @@ impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> LeafStore<
 
     /// Leaves in document order.
     fn leaves_in_order(&self) -> impl Iterator<Item = LeafId> + '_ {
-        std::iter::successors(Some(self.index.first()), |&leaf| self.index.next(leaf))
+        std::iter::successors(Some(self.index().first()), |&leaf| self.index().next(leaf))
     }
 }
 
-impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> SeqStore
-    for LeafStore<L, X, ID_INDEX, CURSOR>
+impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: bool> SeqStore
+    for LeafStore<L, X, I, CURSOR, DEFER_COUNTS>
 {
     fn len_items(&self) -> usize {
-        self.index.totals().items
+        self.totals().items
     }
 
     fn len_chars(&self) -> usize {
-        self.index.totals().chars
+        self.totals().chars
     }
 
     fn index_of_char(&self, pos_chars: usize) -> usize {
@@ -235,7 +296,7 @@ impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> SeqStore
     }
 
     fn index_of_id(&self, id: Id) -> Option<usize> {
-        if ID_INDEX {
+        if I::ENABLED {
             let leaf = self.leaf_of_id(id)?;
             let item = self.leaves[leaf as usize].item_of_id(id)?;
             return Some(self.start_of(leaf).items + item);
@@ -264,7 +325,7 @@ impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> SeqStore
     fn insert_run(&mut self, index: usize, run: ItemRun, text: &str) {
         // At a leaf boundary, append to the earlier leaf: typing at a leaf's end stays there.
         let (leaf, item) = if index == 0 {
-            (self.index.first(), 0)
+            (self.index().first(), 0)
         } else {
             let found = self.find_item(index - 1);
             (found.leaf, index - found.start.items)
@@ -284,7 +345,7 @@ impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> SeqStore
     fn insert_local(&mut self, pos_chars: usize, id: Id, text: &str) -> (Option<Id>, Option<Id>) {
         let len = text.chars().count() as u32;
         if pos_chars == 0 {
-            let first = self.index.first();
+            let first = self.index().first();
             let origin_right = (self.len_items() > 0).then(|| self.leaves[first as usize].run_at(0).id);
             let run = ItemRun {
                 id,
@@ -303,7 +364,7 @@ impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> SeqStore
         let origin_right = place.origin_right.or_else(|| {
             // The item after the left origin is the next leaf's first (leaves other than an
             // empty store's only leaf are never empty).
-            self.index
+            self.index()
                 .next(leaf)
                 .map(|next| self.leaves[next as usize].run_at(0).id)
         });
@@ -316,7 +377,7 @@ impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> SeqStore
         self.will_change(leaf);
         let before = self.leaves[leaf as usize].counts();
         self.leaves[leaf as usize].insert_run_at(&place, run, text);
-        if ID_INDEX {
+        if I::ENABLED {
             self.set_leaf_of_ids(id, len, leaf);
         }
         let split = self.did_change(leaf, before);
@@ -359,7 +420,7 @@ impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> SeqStore
         if range_chars.is_empty() {
             return text;
         }
-        let found = self.index.find_char(range_chars.start);
+        let found = self.index().find_char(range_chars.start);
         let mut start_chars = found.start.chars;
         let mut leaf_id = Some(found.leaf);
         while let Some(id) = leaf_id {
@@ -374,7 +435,7 @@ impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> SeqStore
                 leaf.push_text(from..to, &mut text);
             }
             start_chars += leaf_chars;
-            leaf_id = self.index.next(id);
+            leaf_id = self.index().next(id);
         }
         text
     }
@@ -392,9 +453,17 @@ impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> SeqStore
             leaf.assert_invariants();
             assert!(!leaf.is_overfull(), "a leaf is over capacity");
         }
-        self.index
-            .assert_invariants(&|leaf| self.leaves[leaf as usize].counts());
-        let in_order: Vec<LeafId> = self.leaves_in_order().collect();
+        // Checked on a copy with the deferred change applied: flushing here would hide a
+        // wrong deferred change from the checks after every op of the model test.
+        let mut index = self.index.borrow().clone();
+        if let Some((leaf, known)) = self.unflushed.get() {
+            assert!(DEFER_COUNTS, "a deferred change without DEFER_COUNTS");
+            let (grow, shrink) = counts_change(known, self.leaves[leaf as usize].counts());
+            index.update(leaf, grow, shrink);
+        }
+        index.assert_invariants(&|leaf| self.leaves[leaf as usize].counts());
+        let in_order: Vec<LeafId> =
+            std::iter::successors(Some(index.first()), |&leaf| index.next(leaf)).collect();
         assert_eq!(in_order.len(), self.leaves.len(), "a leaf is missing from the order");
         for (rank, &leaf) in in_order.iter().enumerate() {
             assert!(
@@ -402,7 +471,7 @@ impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> SeqStore
                 "an empty leaf other than the first"
             );
         }
-        if ID_INDEX {
+        if I::ENABLED {
             let mut indexed = 0usize;
             for (leaf_id, leaf) in self.leaves.iter().enumerate() {
                 leaf.for_each_id_run(&mut |id, len| {
@@ -423,11 +492,26 @@ impl<L: Leaf, X: LeafIndex, const ID_INDEX: bool, const CURSOR: bool> SeqStore
         if CURSOR {
             if let Some(found) = self.cursor.get() {
                 assert_eq!(
-                    self.index.start_of(found.leaf),
+                    index.start_of(found.leaf),
                     found.start,
                     "the cursor cache is stale"
                 );
             }
         }
     }
+}
+
+/// `(grow, shrink)`: what to add to and take from `before` to get `after`, per count (the
+/// index's update takes unsigned changes).
+#[inline]
+fn counts_change(before: Counts, after: Counts) -> (Counts, Counts) {
+    let grow = Counts {
+        items: after.items.saturating_sub(before.items),
+        chars: after.chars.saturating_sub(before.chars),
+    };
+    let shrink = Counts {
+        items: before.items.saturating_sub(after.items),
+        chars: before.chars.saturating_sub(after.chars),
+    };
+    (grow, shrink)
 }

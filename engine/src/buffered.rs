@@ -1,0 +1,370 @@
+//! [`Buffered`]: local edits collected into runs before they reach the document.
+//!
+//! Typing is mostly a run of inserts, each right after the last, and deleting mostly a run of
+//! deletes at one place (the delete key) or moving left (backspace). The wrapper keeps the
+//! current run aside (its position, length and, for inserts, its text) and applies it to the
+//! wrapped [`Doc`] as one edit when the next edit does not continue it, or before anything
+//! reads the document. One tree walk per run instead of one per keystroke.
+//!
+//! Buffering is invisible: every read (text, length, slice, version, frontier, export), fork,
+//! integrate and merge applies the run first, and the ops logged are exactly the ops the
+//! unbuffered document logs for the same edits (same ids, origins, targets and order; the
+//! `traces` tests compare whole op logs). That is why a backspace run is applied through
+//! [`Doc::delete_backward`] (one op per char, last char first), and why an insert followed by
+//! a backspace is not cancelled inside the buffer.
+//!
+//! Reads take `&self`, so the document and the run sit in `RefCell`s: a read applies the run
+//! through a shared reference.
+
+use std::cell::Ref;
+use std::cell::RefCell;
+use std::ops::Range;
+
+use crate::doc::panic_delete_out_of_range;
+use crate::doc::panic_insert_out_of_range;
+use crate::doc::Doc;
+use crate::ops::IntegrateError;
+use crate::ops::OpBatch;
+use crate::ops::Version;
+use crate::store::SeqStore;
+use crate::TextCrdt;
+
+/// The run of local edits not yet applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Run {
+    None,
+    /// Chars to insert at `pos_chars`; the text is in [`Pending::text`].
+    Insert { pos_chars: usize, len_chars: usize },
+    /// Chars `pos_chars .. pos_chars + len_chars` to delete: as one range (delete key, or a
+    /// single delete), or as backspaces from the last char to the first.
+    Delete { pos_chars: usize, len_chars: usize, backward: bool },
+}
+
+#[derive(Clone, Debug)]
+struct Pending {
+    run: Run,
+    /// The insert run's text. Kept between runs so that a run does not allocate.
+    text: String,
+}
+
+/// A [`Doc`] whose local edits are buffered into runs; see the module docs. `DELETES`: buffer
+/// delete runs too, not only insert runs.
+#[derive(Clone, Debug)]
+pub struct Buffered<S: SeqStore, const DELETES: bool> {
+    doc: RefCell<Doc<S>>,
+    pending: RefCell<Pending>,
+    /// A copy of the doc's agent name, so that [`TextCrdt::agent`] can hand out a `&str`.
+    agent: String,
+}
+
+impl<S: SeqStore, const DELETES: bool> Buffered<S, DELETES> {
+    /// The document with the run applied.
+    fn doc(&self) -> Ref<'_, Doc<S>> {
+        let mut pending = self.pending.borrow_mut();
+        if pending.run != Run::None {
+            apply(&mut self.doc.borrow_mut(), &mut pending);
+        }
+        drop(pending);
+        self.doc.borrow()
+    }
+
+    /// The document with the run applied, for writing.
+    fn doc_mut(&mut self) -> &mut Doc<S> {
+        let doc = self.doc.get_mut();
+        let pending = self.pending.get_mut();
+        if pending.run != Run::None {
+            apply(doc, pending);
+        }
+        doc
+    }
+
+    /// Chars in the document once the run is applied (without applying it).
+    fn len_chars_with_run(&self) -> usize {
+        let len_chars = self.doc.borrow().len_chars();
+        match self.pending.borrow().run {
+            Run::None => len_chars,
+            Run::Insert { len_chars: run, .. } => len_chars + run,
+            Run::Delete { len_chars: run, .. } => len_chars - run,
+        }
+    }
+}
+
+/// Applies the run to `doc` and empties it.
+fn apply<S: SeqStore>(doc: &mut Doc<S>, pending: &mut Pending) {
+    match std::mem::replace(&mut pending.run, Run::None) {
+        Run::None => {}
+        Run::Insert { pos_chars, .. } => {
+            doc.insert(pos_chars, &pending.text);
+            pending.text.clear();
+        }
+        Run::Delete { pos_chars, len_chars, backward: false } => doc.delete(pos_chars, len_chars),
+        Run::Delete { pos_chars, len_chars, backward: true } => doc.delete_backward(pos_chars, len_chars),
+    }
+}
+
+impl<S: SeqStore, const DELETES: bool> TextCrdt for Buffered<S, DELETES> {
+    fn new(agent: &str) -> Self {
+        Buffered {
+            doc: RefCell::new(Doc::new(agent)),
+            pending: RefCell::new(Pending { run: Run::None, text: String::new() }),
+            agent: agent.to_owned(),
+        }
+    }
+
+    fn agent(&self) -> &str {
+        &self.agent
+    }
+
+    fn set_agent(&mut self, agent: &str) {
+        // The run was typed by the old agent.
+        self.doc_mut().set_agent(agent);
+        self.agent = agent.to_owned();
+    }
+
+    #[track_caller]
+    fn insert(&mut self, pos_chars: usize, text: &str) {
+        let len_chars = self.len_chars_with_run();
+        if pos_chars > len_chars {
+            panic_insert_out_of_range(pos_chars, len_chars);
+        }
+        if text.is_empty() {
+            return;
+        }
+        let text_chars = text.chars().count();
+        let pending = self.pending.get_mut();
+        if let Run::Insert { pos_chars: start, len_chars: run } = &mut pending.run {
+            if pos_chars == *start + *run {
+                *run += text_chars;
+                pending.text.push_str(text);
+                return;
+            }
+        }
+        apply(self.doc.get_mut(), pending);
+        pending.run = Run::Insert { pos_chars, len_chars: text_chars };
+        pending.text.push_str(text);
+    }
+
+    #[track_caller]
+    fn delete(&mut self, pos_chars: usize, len_chars: usize) {
+        if !DELETES {
+            self.doc_mut().delete(pos_chars, len_chars);
+            return;
+        }
+        let doc_len_chars = self.len_chars_with_run();
+        if pos_chars
+            .checked_add(len_chars)
+            .is_none_or(|end| end > doc_len_chars)
+        {
+            panic_delete_out_of_range(pos_chars, len_chars, doc_len_chars);
+        }
+        if len_chars == 0 {
+            return;
+        }
+        let pending = self.pending.get_mut();
+        if let Run::Delete { pos_chars: start, len_chars: run, backward } = &mut pending.run {
+            // The delete key: the next chars, at the same place. Logged in document order
+            // either way, so a one-char run may become a forward one.
+            if pos_chars == *start && !*backward {
+                *run += len_chars;
+                return;
+            }
+            // Backspace: the char just before. Only single chars, so that "last char first"
+            // is the order the unbuffered document logs.
+            if len_chars == 1 && pos_chars + 1 == *start && (*backward || *run == 1) {
+                *start = pos_chars;
+                *run += 1;
+                *backward = true;
+                return;
+            }
+        }
+        apply(self.doc.get_mut(), pending);
+        pending.run = Run::Delete { pos_chars, len_chars, backward: false };
+    }
+
+    fn len_chars(&self) -> usize {
+        self.len_chars_with_run()
+    }
+
+    fn text(&self) -> String {
+        self.doc().text()
+    }
+
+    fn slice(&self, range_chars: Range<usize>) -> String {
+        self.doc().slice(range_chars)
+    }
+
+    fn fork(&self, agent: &str) -> Self {
+        let doc = self.doc().fork(agent);
+        Buffered {
+            doc: RefCell::new(doc),
+            pending: RefCell::new(Pending { run: Run::None, text: String::new() }),
+            agent: agent.to_owned(),
+        }
+    }
+
+    fn version(&self) -> Version {
+        self.doc().version()
+    }
+
+    fn frontier(&self) -> Vec<(String, u32)> {
+        self.doc().frontier()
+    }
+
+    fn ops_since(&self, since: &Version) -> OpBatch {
+        self.doc().ops_since(since)
+    }
+
+    fn integrate(&mut self, ops: &OpBatch) -> Result<(), IntegrateError> {
+        self.doc_mut().integrate(ops)
+    }
+
+    fn merge(&mut self, other: &Self) {
+        let other = other.doc();
+        self.doc_mut().merge(&other);
+    }
+
+    fn assert_invariants(&self) {
+        let pending = self.pending.borrow();
+        let doc = self.doc.borrow();
+        doc.assert_invariants();
+        assert_eq!(doc.agent(), self.agent, "the agent name copy is stale");
+        match pending.run {
+            Run::None => assert!(pending.text.is_empty(), "text left from an applied run"),
+            Run::Insert { pos_chars, len_chars } => {
+                assert!(len_chars > 0, "an empty insert run");
+                assert_eq!(pending.text.chars().count(), len_chars, "insert run length");
+                assert!(pos_chars <= doc.len_chars(), "insert run past the end");
+            }
+            Run::Delete { pos_chars, len_chars, .. } => {
+                assert!(pending.text.is_empty(), "text in a delete run");
+                assert!(len_chars > 0, "an empty delete run");
+                assert!(pos_chars + len_chars <= doc.len_chars(), "delete run past the end");
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        self.doc_mut();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Buffered against unbuffered, on seeded random editing sessions shaped like typing:
+    //! runs of inserts at the caret, delete-key and backspace runs, jumps, multi-char edits,
+    //! and reads at random moments. After each session the texts and whole op logs must be
+    //! equal, and a merge of two buffered replicas must equal the unbuffered merge.
+
+    use rand::rngs::SmallRng;
+    use rand::Rng;
+    use rand::SeedableRng;
+
+    use super::*;
+    use crate::steps::s16_deferred_counts::Store;
+
+    type Plain = Doc<Store>;
+
+    /// One random edit, applied to both documents; `caret` is where typing goes on.
+    fn random_edit<A: TextCrdt, B: TextCrdt>(rng: &mut SmallRng, a: &mut A, b: &mut B, caret: &mut usize) {
+        let len = b.len_chars();
+        assert_eq!(a.len_chars(), len);
+        *caret = (*caret).min(len);
+        if rng.gen_bool(0.1) {
+            *caret = rng.gen_range(0..=len);
+        }
+        match rng.gen_range(0..10) {
+            0..=4 => {
+                let text = if rng.gen_bool(0.9) { "x" } else { "ab🙂" };
+                a.insert(*caret, text);
+                b.insert(*caret, text);
+                *caret += text.chars().count();
+            }
+            5..=6 if *caret > 0 => {
+                // Backspace.
+                a.delete(*caret - 1, 1);
+                b.delete(*caret - 1, 1);
+                *caret -= 1;
+            }
+            7 if *caret < len => {
+                // The delete key, sometimes several chars (a selection).
+                let n = if rng.gen_bool(0.8) { 1 } else { rng.gen_range(1..=(len - *caret).min(5)) };
+                a.delete(*caret, n);
+                b.delete(*caret, n);
+            }
+            8 if *caret >= 2 => {
+                // A selection deleted backwards over two chars: not a backspace run.
+                a.delete(*caret - 2, 2);
+                b.delete(*caret - 2, 2);
+                *caret -= 2;
+            }
+            _ => {
+                // A read in the middle of a run applies it.
+                assert_eq!(a.text(), b.text());
+            }
+        }
+    }
+
+    fn check_sessions<const DELETES: bool>() {
+        for seed in 0..150 {
+            let mut rng = SmallRng::seed_from_u64(seed);
+            let mut buffered = Buffered::<Store, DELETES>::new("alice");
+            let mut plain = Plain::new("alice");
+            let mut caret = 0;
+            for _ in 0..rng.gen_range(1..300) {
+                random_edit(&mut rng, &mut buffered, &mut plain, &mut caret);
+                buffered.assert_invariants();
+            }
+            // A concurrent session on a fork, then merges both ways.
+            let mut buffered_bob = buffered.fork("bob");
+            let mut plain_bob = plain.fork("bob");
+            let mut bob_caret = caret;
+            for _ in 0..rng.gen_range(0..100) {
+                random_edit(&mut rng, &mut buffered, &mut plain, &mut caret);
+                random_edit(&mut rng, &mut buffered_bob, &mut plain_bob, &mut bob_caret);
+            }
+            buffered.merge(&buffered_bob);
+            plain.merge(&plain_bob);
+            let root = Version::root();
+            let (ours, theirs) = (buffered.ops_since(&root), plain.ops_since(&root));
+            if let Some(at) = (0..ours.ops.len().max(theirs.ops.len())).find(|&i| ours.ops.get(i) != theirs.ops.get(i)) {
+                panic!(
+                    "seed {seed}: op logs differ at op {at}: buffered {:?}, unbuffered {:?}",
+                    ours.ops.get(at),
+                    theirs.ops.get(at)
+                );
+            }
+            assert_eq!(ours.agents, theirs.agents, "seed {seed}");
+            assert_eq!(buffered.text(), plain.text(), "seed {seed}");
+            assert_eq!(buffered.frontier(), plain.frontier(), "seed {seed}");
+            buffered.assert_invariants();
+        }
+    }
+
+    #[test]
+    fn buffered_inserts_log_exactly_the_unbuffered_ops() {
+        check_sessions::<false>();
+    }
+
+    #[test]
+    fn buffered_deletes_log_exactly_the_unbuffered_ops() {
+        check_sessions::<true>();
+    }
+
+    #[test]
+    fn out_of_range_edits_panic_as_unbuffered_ones_do() {
+        let mut doc = Buffered::<Store, true>::new("a");
+        doc.insert(0, "abc");
+        let insert = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut doc = doc.clone();
+            doc.insert(4, "x");
+        }));
+        assert!(insert.is_err());
+        doc.delete(2, 1);
+        let delete = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut doc = doc.clone();
+            doc.delete(1, 2);
+        }));
+        assert!(delete.is_err());
+        assert_eq!(doc.text(), "ab");
+    }
+}
