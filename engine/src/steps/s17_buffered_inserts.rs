@@ -23,7 +23,7 @@ impl Step for S17BufferedInserts {
         why: "Most inserts in the traces are one char typed right after the previous one. Each paid a cursor check, a leaf scan from the entry hint, a span extension, a text insert into the leaf and an op-log push; a buffered run pays one of each per run and a `String::push_str` per keystroke.",
         invariant: "The buffered run, applied, gives exactly the document and op log the unbuffered step has after the same edits: every read, export, fork, integrate and merge applies it first (`Buffered::doc`), and the traces tests compare whole op logs.",
         code: "engine/src/buffered.rs: `Buffered<S, DELETES = false>`",
-        notes: "",
+        notes: "The buffer is a wrapper, not a store change: `Doc` is untouched, and the wrapper needs `RefCell`s because reads take `&self` and must apply the run. Reads in the middle of a run (the random-session test does them) cost an apply; the traces never read mid-replay. `Subject::finish` now applies buffers inside the timed region, for this step and for `rope-buf`, which before left its last buffered edit to the untimed text read.",
         skip_traces: &[],
         quick_skip_traces: &[],
     };
