@@ -86,6 +86,7 @@ pub const STEPS: &[StepInfo] = &[
     steps::s16_deferred_counts::S16DeferredCounts::INFO,
     steps::s17_buffered_inserts::S17BufferedInserts::INFO,
     steps::s18_buffered_deletes::S18BufferedDeletes::INFO,
+    steps::s19_bulk_insert::S19BulkInsert::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -135,6 +136,7 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s16_deferred_counts::S16DeferredCounts, "s16-deferred-counts");
         $callback!($crate::steps::s17_buffered_inserts::S17BufferedInserts, "s17-buffered-inserts");
         $callback!($crate::steps::s18_buffered_deletes::S18BufferedDeletes, "s18-buffered-deletes");
+        $callback!($crate::steps::s19_bulk_insert::S19BulkInsert, "s19-bulk-insert");
     };
 }
 

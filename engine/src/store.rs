@@ -203,6 +203,9 @@ mod tests {
             $callback!(LeafStore<Spans<WideSpan, 3>, BTreeIndex<4>, PagedIdIndex, true>);
             $callback!(LeafStore<Spans<WideSpan, 3>, BTreeIndex<4>, FlatIdIndex, true, true>);
             $callback!(LeafStore<CharItems<4>, FenwickIndex, NoIdIndex, false, true>);
+            $callback!(LeafStore<Spans<WideSpan, 3, 6>, BTreeIndex<4>, FlatIdIndex, true, true, true>);
+            $callback!(LeafStore<CharItems<4>, BTreeIndex<4>, FlatIdIndex, true, false, true>);
+            $callback!(crate::steps::s19_bulk_insert::Store);
         };
     }
 

@@ -270,4 +270,6 @@ fn buffered_steps_log_exactly_the_ops_of_the_unbuffered_step() {
     use engine::steps::s16_deferred_counts::S16DeferredCounts;
     same_ops_as_unbuffered::<engine::steps::s17_buffered_inserts::S17BufferedInserts, S16DeferredCounts>();
     same_ops_as_unbuffered::<engine::steps::s18_buffered_deletes::S18BufferedDeletes, S16DeferredCounts>();
+    // A store change under the buffer: the ops stay the same too.
+    same_ops_as_unbuffered::<engine::steps::s19_bulk_insert::S19BulkInsert, S16DeferredCounts>();
 }

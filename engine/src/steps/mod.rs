@@ -21,3 +21,4 @@ pub mod s15_paged_id_index;
 pub mod s16_deferred_counts;
 pub mod s17_buffered_inserts;
 pub mod s18_buffered_deletes;
+pub mod s19_bulk_insert;

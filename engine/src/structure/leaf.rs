@@ -112,6 +112,13 @@ pub trait Leaf: Clone + Default + fmt::Debug {
     ) -> (usize, Option<EntryHint>);
     /// Moves the second half of the entries into a new leaf.
     fn split_off_half(&mut self) -> Self;
+    /// Moves the items from offset `item` (`<= len`) on into a new leaf, splitting an entry
+    /// if `item` falls inside one.
+    fn split_off_at(&mut self, item: usize) -> Self;
+    /// The most items a bulk insert puts in one fresh leaf (see `LeafStore`'s `BULK_INSERT`):
+    /// half the item cap, so that later typing into those leaves has room. `usize::MAX` for
+    /// a leaf without an item cap (no run is long enough to need it).
+    const BULK_CHUNK_ITEMS: usize;
     /// Calls `f(first_id, len)` for every entry: for the id index.
     fn for_each_id_run(&self, f: &mut dyn FnMut(Id, u32));
     /// Appends the visible chars `range_chars` of this leaf to `out`.
@@ -227,7 +234,13 @@ impl<const CAP: usize> Leaf for CharItems<CAP> {
     }
 
     fn split_off_half(&mut self) -> Self {
-        let items = self.items.split_off(self.items.len() / 2);
+        self.split_off_at(self.items.len() / 2)
+    }
+
+    const BULK_CHUNK_ITEMS: usize = if CAP / 2 > 0 { CAP / 2 } else { 1 };
+
+    fn split_off_at(&mut self, item: usize) -> Self {
+        let items = self.items.split_off(item);
         let moved_chars = items.iter().filter(|stored| !stored.deleted).count();
         self.len_chars -= moved_chars;
         CharItems {
@@ -510,6 +523,26 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize> Spans<S, CAP, MAX_
         self.spans.insert(index + 1, S::pack(span.suffix(offset)));
     }
 
+    /// Moves spans `at..` (with their text and counts) into a new leaf.
+    fn split_off_spans(&mut self, at: usize) -> Self {
+        let spans = self.spans.split_off(at);
+        let mut moved = Counts::ZERO;
+        for span in &spans {
+            moved.items += span.len() as usize;
+            if !span.deleted() {
+                moved.chars += span.len() as usize;
+            }
+        }
+        let byte = self.byte_of_item(self.counts.items - moved.items);
+        let text = self.text.split_off(byte);
+        self.counts = self.counts.sub(moved);
+        Spans {
+            spans,
+            text,
+            counts: moved,
+        }
+    }
+
     /// Merges each span in `range` (clamped to the leaf) into the span before it where that
     /// span continues it.
     fn merge_in(&mut self, range: Range<usize>) {
@@ -712,34 +745,27 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize> Leaf for Spans<S, 
     }
 
     fn split_off_half(&mut self) -> Self {
-        let at = if self.spans.len() <= CAP && self.counts.items > MAX_ITEMS {
+        if self.spans.len() <= CAP && self.counts.items > MAX_ITEMS {
             // Too many items in few spans: cut in the middle of the items, inside a span if
             // need be.
-            let (index, offset) = self.locate(self.counts.items / 2);
-            if offset > 0 {
-                self.split_span(index, offset);
-                index + 1
-            } else {
-                index
-            }
+            self.split_off_at(self.counts.items / 2)
         } else {
-            self.spans.len() / 2
-        };
-        let spans = self.spans.split_off(at);
-        let mut moved = Counts::ZERO;
-        for span in &spans {
-            moved.items += span.len() as usize;
-            if !span.deleted() {
-                moved.chars += span.len() as usize;
-            }
+            self.split_off_spans(self.spans.len() / 2)
         }
-        let byte = self.byte_of_item(self.counts.items - moved.items);
-        let text = self.text.split_off(byte);
-        self.counts = self.counts.sub(moved);
-        Spans {
-            spans,
-            text,
-            counts: moved,
+    }
+
+    const BULK_CHUNK_ITEMS: usize = if MAX_ITEMS == usize::MAX { usize::MAX } else { MAX_ITEMS / 2 };
+
+    fn split_off_at(&mut self, item: usize) -> Self {
+        if item == self.counts.items {
+            return Self::default();
+        }
+        let (index, offset) = self.locate(item);
+        if offset > 0 {
+            self.split_span(index, offset);
+            self.split_off_spans(index + 1)
+        } else {
+            self.split_off_spans(index)
         }
     }
 

@@ -11,7 +11,10 @@
 //! - `CURSOR`: a cursor cache, the last leaf found and its start, reused while edits stay in
 //!   that leaf;
 //! - `DEFER_COUNTS`: a leaf's count change reaches the index only when something reads the
-//!   index, so a run of edits inside one leaf walks up the tree once, not once per edit.
+//!   index, so a run of edits inside one leaf walks up the tree once, not once per edit;
+//! - `BULK_INSERT`: a run longer than [`Leaf::BULK_CHUNK_ITEMS`] goes into fresh leaves
+//!   (the leaf is cut where it goes), instead of into one leaf that is then halved until it
+//!   fits.
 //!
 //! Every step writes this algorithm once; the flags only change which parts run.
 
@@ -35,7 +38,7 @@ use crate::structure::leaf::Leaf;
 
 /// Items in leaves, found through a leaf index; see the module docs for the flags.
 #[derive(Clone)]
-pub struct LeafStore<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: bool = false> {
+pub struct LeafStore<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: bool = false, const BULK_INSERT: bool = false> {
     leaves: Vec<L>,
     /// Read through [`Self::index`] and written through [`Self::index_mut`], which apply
     /// `unflushed` first. A `RefCell` because a `&self` read may have to apply it.
@@ -56,8 +59,8 @@ pub struct LeafStore<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, cons
     unflushed: Cell<Option<(LeafId, Counts)>>,
 }
 
-impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: bool> Default
-    for LeafStore<L, X, I, CURSOR, DEFER_COUNTS>
+impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: bool, const BULK_INSERT: bool> Default
+    for LeafStore<L, X, I, CURSOR, DEFER_COUNTS, BULK_INSERT>
 {
     fn default() -> Self {
         LeafStore {
@@ -71,8 +74,8 @@ impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: 
     }
 }
 
-impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: bool> fmt::Debug
-    for LeafStore<L, X, I, CURSOR, DEFER_COUNTS>
+impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: bool, const BULK_INSERT: bool> fmt::Debug
+    for LeafStore<L, X, I, CURSOR, DEFER_COUNTS, BULK_INSERT>
 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LeafStore")
@@ -82,8 +85,8 @@ impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: 
     }
 }
 
-impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: bool>
-    LeafStore<L, X, I, CURSOR, DEFER_COUNTS>
+impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: bool, const BULK_INSERT: bool>
+    LeafStore<L, X, I, CURSOR, DEFER_COUNTS, BULK_INSERT>
 {
     /// The leaf index, up to date: a deferred count change is applied first.
     #[inline]
@@ -241,16 +244,8 @@ impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: 
         // A deferred change of `leaf` is measured against its counts, so it goes in first.
         self.flush_counts();
         let new_leaf = self.leaves[leaf as usize].split_off_half();
-        let new_id = LeafId::try_from(self.leaves.len()).expect("more than u32::MAX leaves");
-        let moved = new_leaf.counts();
-        let index = self.index_mut();
-        index.update(leaf, Counts::ZERO, moved);
-        index.insert_after(leaf, new_id, moved);
-        if I::ENABLED {
-            new_leaf.for_each_id_run(&mut |id, len| self.set_leaf_of_ids(id, len, new_id));
-        }
-        self.leaves.push(new_leaf);
-        new_id
+        self.index_mut().update(leaf, Counts::ZERO, new_leaf.counts());
+        self.push_leaf_after(leaf, new_leaf)
     }
 
     fn set_leaf_of_ids(&mut self, id: Id, len: u32, leaf: LeafId) {
@@ -263,6 +258,10 @@ impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: 
 
     /// Inserts `run` at offset `item` of `leaf`.
     fn insert_into(&mut self, leaf: LeafId, item: usize, run: ItemRun, text: &str) {
+        if BULK_INSERT && run.len as usize > L::BULK_CHUNK_ITEMS {
+            self.insert_bulk(leaf, item, run, text);
+            return;
+        }
         self.will_change(leaf);
         let before = self.leaves[leaf as usize].counts();
         self.leaves[leaf as usize].insert_run(item, run, text);
@@ -272,14 +271,77 @@ impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: 
         self.did_change(leaf, before);
     }
 
+    /// With `BULK_INSERT`: inserts a long `run` at offset `item` of `leaf` in O(run): the
+    /// leaf is cut at `item`, the run goes into fresh leaves of at most
+    /// [`Leaf::BULK_CHUNK_ITEMS`] items each (the first into `leaf` if the cut left it empty),
+    /// and the cut-off part follows them. Each item's id is indexed once, where inserting
+    /// the run whole and halving the leaf until it fits moves it O(log run) times.
+    fn insert_bulk(&mut self, leaf: LeafId, item: usize, run: ItemRun, text: &str) {
+        // The cut changes `leaf`'s counts: a deferred change of it goes in first.
+        self.flush_counts();
+        // Many leaves change: no cached place survives.
+        if CURSOR {
+            self.cursor.set(None);
+            self.entry_hint.set(None);
+        }
+        let before = self.leaves[leaf as usize].counts();
+        let rest = self.leaves[leaf as usize].split_off_at(item);
+        let (grow, shrink) = counts_change(before, self.leaves[leaf as usize].counts());
+        self.index_mut().update(leaf, grow, shrink);
+        let mut last = leaf;
+        let mut chars = text.char_indices().map(|(byte, _)| byte).chain(std::iter::once(text.len()));
+        let mut from_byte = chars.next().unwrap_or(0);
+        let mut offset = 0u32;
+        while offset < run.len {
+            let len = (run.len - offset).min(L::BULK_CHUNK_ITEMS as u32);
+            let to_byte = chars.nth(len as usize - 1).expect("run text shorter than the run");
+            let chunk = ItemRun {
+                id: run.id.plus(offset),
+                len,
+                origin_left: if offset == 0 { run.origin_left } else { Some(run.id.plus(offset - 1)) },
+                origin_right: run.origin_right,
+            };
+            let chunk_text = &text[from_byte..to_byte];
+            if offset == 0 && self.leaves[leaf as usize].counts().items == 0 {
+                // Only the first leaf can be empty here (a cut at its start, or the empty store).
+                self.leaves[leaf as usize].insert_run(0, chunk, chunk_text);
+                let counts = self.leaves[leaf as usize].counts();
+                self.index_mut().update(leaf, counts, Counts::ZERO);
+                self.set_leaf_of_ids(chunk.id, len, leaf);
+            } else {
+                let mut fresh = L::default();
+                fresh.insert_run(0, chunk, chunk_text);
+                last = self.push_leaf_after(last, fresh);
+            }
+            from_byte = to_byte;
+            offset += len;
+        }
+        if rest.counts().items > 0 {
+            self.push_leaf_after(last, rest);
+        }
+    }
+
+    /// Adds `new` to the arena, to the index right after `after`, and its ids to the id
+    /// index.
+    fn push_leaf_after(&mut self, after: LeafId, new: L) -> LeafId {
+        let new_id = LeafId::try_from(self.leaves.len()).expect("more than u32::MAX leaves");
+        let counts = new.counts();
+        self.index_mut().insert_after(after, new_id, counts);
+        if I::ENABLED {
+            new.for_each_id_run(&mut |id, len| self.ids.assign(id, len, new_id));
+        }
+        self.leaves.push(new);
+        new_id
+    }
+
     /// Leaves in document order.
     fn leaves_in_order(&self) -> impl Iterator<Item = LeafId> + '_ {
         std::iter::successors(Some(self.index().first()), |&leaf| self.index().next(leaf))
     }
 }
 
-impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: bool> SeqStore
-    for LeafStore<L, X, I, CURSOR, DEFER_COUNTS>
+impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: bool, const BULK_INSERT: bool> SeqStore
+    for LeafStore<L, X, I, CURSOR, DEFER_COUNTS, BULK_INSERT>
 {
     fn len_items(&self) -> usize {
         self.totals().items
@@ -374,6 +436,10 @@ impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: 
             origin_left: Some(place.origin_left),
             origin_right,
         };
+        if BULK_INSERT && len as usize > L::BULK_CHUNK_ITEMS {
+            self.insert_bulk(leaf, place.item, run, text);
+            return (run.origin_left, origin_right);
+        }
         self.will_change(leaf);
         let before = self.leaves[leaf as usize].counts();
         self.leaves[leaf as usize].insert_run_at(&place, run, text);
