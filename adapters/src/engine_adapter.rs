@@ -47,7 +47,8 @@ impl<S: Step> Subject for EngineSubject<S> {
     }
 }
 
-const NOTES: &str = "our engine: keeps its full op log (can export ops and merge), no edit buffering unless the step says so";
+const NOTES: &str = "our engine: keeps its full op log (can export ops and merge); no edit buffering";
+const NOTES_BUFFERED: &str = "our engine: keeps its full op log (can export ops and merge); buffers the current typing (and delete) run, applied before any read and inside the timed region, logging the same ops as unbuffered";
 
 fn info<S: Step>(name: &'static str, label: &'static str) -> SubjectInfo {
     SubjectInfo {
@@ -56,7 +57,7 @@ fn info<S: Step>(name: &'static str, label: &'static str) -> SubjectInfo {
         kind: Kind::Engine,
         unit: PosUnit::CodePoint,
         version: "this repository",
-        notes: NOTES,
+        notes: if S::INFO.flags.contains(&"buffered-inserts") { NOTES_BUFFERED } else { NOTES },
         skip_traces: S::INFO.skip_traces,
         quick_skip_traces: S::INFO.quick_skip_traces,
     }
