@@ -10,7 +10,8 @@
 //! integrate and merge applies the run first, and the ops logged are exactly the ops the
 //! unbuffered document logs for the same edits (same ids, origins, targets and order; the
 //! `traces` tests compare whole op logs). That is why a backspace run is applied through
-//! [`Doc::delete_backward`] (one op per char, last char first), and why an insert followed by
+//! [`Doc::delete_backward`] (one op per char, last char first, which a `LOG_RUNS` document
+//! stores as one backward entry), and why an insert followed by
 //! a backspace is not cancelled inside the buffer.
 //!
 //! Reads take `&self`, so the document and the run sit in `RefCell`s: a read applies the run
@@ -48,18 +49,22 @@ struct Pending {
 }
 
 /// A [`Doc`] whose local edits are buffered into runs; see the module docs. `DELETES`: buffer
-/// delete runs too, not only insert runs.
+/// delete runs too, not only insert runs. `LOG_RUNS`: the document's (see [`Doc`]).
+/// `KNOWN_LEN`: keep the document's length (run included) here, so that checking an edit's
+/// position does not read it through the document and its tree.
 #[derive(Clone, Debug)]
-pub struct Buffered<S: SeqStore, const DELETES: bool> {
-    doc: RefCell<Doc<S>>,
+pub struct Buffered<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool = false, const KNOWN_LEN: bool = false> {
+    doc: RefCell<Doc<S, LOG_RUNS>>,
+    /// With `KNOWN_LEN`: the document's length in chars once the run is applied.
+    known_len_chars: usize,
     pending: RefCell<Pending>,
     /// A copy of the doc's agent name, so that [`TextCrdt::agent`] can hand out a `&str`.
     agent: String,
 }
 
-impl<S: SeqStore, const DELETES: bool> Buffered<S, DELETES> {
+impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bool> Buffered<S, DELETES, LOG_RUNS, KNOWN_LEN> {
     /// The document with the run applied.
-    fn doc(&self) -> Ref<'_, Doc<S>> {
+    fn doc(&self) -> Ref<'_, Doc<S, LOG_RUNS>> {
         let mut pending = self.pending.borrow_mut();
         if pending.run != Run::None {
             apply(&mut self.doc.borrow_mut(), &mut pending);
@@ -69,7 +74,7 @@ impl<S: SeqStore, const DELETES: bool> Buffered<S, DELETES> {
     }
 
     /// The document with the run applied, for writing.
-    fn doc_mut(&mut self) -> &mut Doc<S> {
+    fn doc_mut(&mut self) -> &mut Doc<S, LOG_RUNS> {
         let doc = self.doc.get_mut();
         let pending = self.pending.get_mut();
         if pending.run != Run::None {
@@ -80,6 +85,9 @@ impl<S: SeqStore, const DELETES: bool> Buffered<S, DELETES> {
 
     /// Chars in the document once the run is applied (without applying it).
     fn len_chars_with_run(&self) -> usize {
+        if KNOWN_LEN {
+            return self.known_len_chars;
+        }
         let len_chars = self.doc.borrow().len_chars();
         match self.pending.borrow().run {
             Run::None => len_chars,
@@ -90,7 +98,7 @@ impl<S: SeqStore, const DELETES: bool> Buffered<S, DELETES> {
 }
 
 /// Applies the run to `doc` and empties it.
-fn apply<S: SeqStore>(doc: &mut Doc<S>, pending: &mut Pending) {
+fn apply<S: SeqStore, const LOG_RUNS: bool>(doc: &mut Doc<S, LOG_RUNS>, pending: &mut Pending) {
     match std::mem::replace(&mut pending.run, Run::None) {
         Run::None => {}
         Run::Insert { pos_chars, .. } => {
@@ -102,10 +110,13 @@ fn apply<S: SeqStore>(doc: &mut Doc<S>, pending: &mut Pending) {
     }
 }
 
-impl<S: SeqStore, const DELETES: bool> TextCrdt for Buffered<S, DELETES> {
+impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bool> TextCrdt
+    for Buffered<S, DELETES, LOG_RUNS, KNOWN_LEN>
+{
     fn new(agent: &str) -> Self {
         Buffered {
             doc: RefCell::new(Doc::new(agent)),
+            known_len_chars: 0,
             pending: RefCell::new(Pending { run: Run::None, text: String::new() }),
             agent: agent.to_owned(),
         }
@@ -131,6 +142,9 @@ impl<S: SeqStore, const DELETES: bool> TextCrdt for Buffered<S, DELETES> {
             return;
         }
         let text_chars = text.chars().count();
+        if KNOWN_LEN {
+            self.known_len_chars += text_chars;
+        }
         let pending = self.pending.get_mut();
         if let Run::Insert { pos_chars: start, len_chars: run } = &mut pending.run {
             if pos_chars == *start + *run {
@@ -148,6 +162,9 @@ impl<S: SeqStore, const DELETES: bool> TextCrdt for Buffered<S, DELETES> {
     fn delete(&mut self, pos_chars: usize, len_chars: usize) {
         if !DELETES {
             self.doc_mut().delete(pos_chars, len_chars);
+            if KNOWN_LEN {
+                self.known_len_chars -= len_chars;
+            }
             return;
         }
         let doc_len_chars = self.len_chars_with_run();
@@ -159,6 +176,9 @@ impl<S: SeqStore, const DELETES: bool> TextCrdt for Buffered<S, DELETES> {
         }
         if len_chars == 0 {
             return;
+        }
+        if KNOWN_LEN {
+            self.known_len_chars -= len_chars;
         }
         let pending = self.pending.get_mut();
         if let Run::Delete { pos_chars: start, len_chars: run, backward } = &mut pending.run {
@@ -196,6 +216,7 @@ impl<S: SeqStore, const DELETES: bool> TextCrdt for Buffered<S, DELETES> {
     fn fork(&self, agent: &str) -> Self {
         let doc = self.doc().fork(agent);
         Buffered {
+            known_len_chars: doc.len_chars(),
             doc: RefCell::new(doc),
             pending: RefCell::new(Pending { run: Run::None, text: String::new() }),
             agent: agent.to_owned(),
@@ -215,12 +236,19 @@ impl<S: SeqStore, const DELETES: bool> TextCrdt for Buffered<S, DELETES> {
     }
 
     fn integrate(&mut self, ops: &OpBatch) -> Result<(), IntegrateError> {
-        self.doc_mut().integrate(ops)
+        let result = self.doc_mut().integrate(ops);
+        if KNOWN_LEN {
+            self.known_len_chars = self.doc.get_mut().len_chars();
+        }
+        result
     }
 
     fn merge(&mut self, other: &Self) {
         let other = other.doc();
         self.doc_mut().merge(&other);
+        if KNOWN_LEN {
+            self.known_len_chars = self.doc.get_mut().len_chars();
+        }
     }
 
     fn assert_invariants(&self) {
@@ -228,6 +256,14 @@ impl<S: SeqStore, const DELETES: bool> TextCrdt for Buffered<S, DELETES> {
         let doc = self.doc.borrow();
         doc.assert_invariants();
         assert_eq!(doc.agent(), self.agent, "the agent name copy is stale");
+        if KNOWN_LEN {
+            let with_run = match pending.run {
+                Run::None => doc.len_chars(),
+                Run::Insert { len_chars, .. } => doc.len_chars() + len_chars,
+                Run::Delete { len_chars, .. } => doc.len_chars() - len_chars,
+            };
+            assert_eq!(self.known_len_chars, with_run, "the known length is stale");
+        }
         match pending.run {
             Run::None => assert!(pending.text.is_empty(), "text left from an applied run"),
             Run::Insert { pos_chars, len_chars } => {
@@ -304,10 +340,11 @@ mod tests {
         }
     }
 
-    fn check_sessions<const DELETES: bool>() {
+    fn check_sessions<const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bool>() {
+        let mut entries = (0, 0);
         for seed in 0..150 {
             let mut rng = SmallRng::seed_from_u64(seed);
-            let mut buffered = Buffered::<Store, DELETES>::new("alice");
+            let mut buffered = Buffered::<Store, DELETES, LOG_RUNS, KNOWN_LEN>::new("alice");
             let mut plain = Plain::new("alice");
             let mut caret = 0;
             for _ in 0..rng.gen_range(1..300) {
@@ -325,7 +362,12 @@ mod tests {
             buffered.merge(&buffered_bob);
             plain.merge(&plain_bob);
             let root = Version::root();
-            let (ours, theirs) = (buffered.ops_since(&root), plain.ops_since(&root));
+            // Compared char op by char op: a log with `LOG_RUNS` cuts the same ops into
+            // other runs.
+            let (ours, theirs) = (
+                buffered.ops_since(&root).split_into_char_ops(),
+                plain.ops_since(&root).split_into_char_ops(),
+            );
             if let Some(at) = (0..ours.ops.len().max(theirs.ops.len())).find(|&i| ours.ops.get(i) != theirs.ops.get(i)) {
                 panic!(
                     "seed {seed}: op logs differ at op {at}: buffered {:?}, unbuffered {:?}",
@@ -335,19 +377,37 @@ mod tests {
             }
             assert_eq!(ours.agents, theirs.agents, "seed {seed}");
             assert_eq!(buffered.text(), plain.text(), "seed {seed}");
+            assert_eq!(buffered.len_chars(), plain.len_chars(), "seed {seed}");
             assert_eq!(buffered.frontier(), plain.frontier(), "seed {seed}");
             buffered.assert_invariants();
+            entries.0 += buffered.doc().op_log_entry_count();
+            entries.1 += plain.op_log_entry_count();
+        }
+        // The same ops in fewer entries: backspace runs are one entry each.
+        if LOG_RUNS {
+            assert!(entries.0 < entries.1, "log entries {} (runs) vs {} (plain)", entries.0, entries.1);
         }
     }
 
     #[test]
     fn buffered_inserts_log_exactly_the_unbuffered_ops() {
-        check_sessions::<false>();
+        check_sessions::<false, false, false>();
     }
 
     #[test]
     fn buffered_deletes_log_exactly_the_unbuffered_ops() {
-        check_sessions::<true>();
+        check_sessions::<true, false, false>();
+    }
+
+    #[test]
+    fn backspace_runs_as_log_entries_log_exactly_the_unbuffered_ops() {
+        check_sessions::<true, true, false>();
+    }
+
+    #[test]
+    fn a_buffer_that_knows_the_length_logs_exactly_the_unbuffered_ops() {
+        check_sessions::<true, true, true>();
+        check_sessions::<false, false, true>();
     }
 
     #[test]

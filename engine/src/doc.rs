@@ -36,8 +36,12 @@ use crate::store::SeqStore;
 use crate::TextCrdt;
 
 /// A replica of a text document, editing as one agent, over the sequence store `S`.
+///
+/// With `LOG_RUNS`, the op log keeps a backspace run (each delete just before the last) as
+/// one entry, as it keeps a typing run; without it, one entry per backspace. Either way the
+/// log holds the same ops.
 #[derive(Clone, Debug)]
-pub struct Doc<S: SeqStore> {
+pub struct Doc<S: SeqStore, const LOG_RUNS: bool = false> {
     agents: AgentTable,
     /// Who local edits are attributed to.
     agent: AgentId,
@@ -45,7 +49,7 @@ pub struct Doc<S: SeqStore> {
     log: OpLog,
 }
 
-impl<S: SeqStore> Doc<S> {
+impl<S: SeqStore, const LOG_RUNS: bool> Doc<S, LOG_RUNS> {
     /// Number of entries in the op log (coalesced runs of ops): a size measure for reports.
     pub fn op_log_entry_count(&self) -> usize {
         self.log.entry_count()
@@ -66,10 +70,17 @@ impl<S: SeqStore> Doc<S> {
         self.store
             .delete_local(pos_chars, len_chars, &mut |target, len| runs.push((target, len)));
         for &(target, len) in runs.iter().rev() {
+            if LOG_RUNS {
+                // The run's chars, last first: one backward entry (or one more stretch of it).
+                let id = self.next_local_id();
+                let last = target.plus(len - 1);
+                self.log.push_local::<true>(id, len, InternalKind::Delete { target: last }, true);
+                continue;
+            }
             for offset in (0..len).rev() {
                 let id = self.next_local_id();
                 let target = target.plus(offset);
-                self.log.push_local(id, 1, InternalKind::Delete { target });
+                self.log.push_local::<LOG_RUNS>(id, 1, InternalKind::Delete { target }, false);
             }
         }
     }
@@ -196,7 +207,7 @@ impl<S: SeqStore> Doc<S> {
                 }
             }
         }
-        self.log.push(op);
+        self.log.push::<LOG_RUNS>(op);
     }
 
     /// Translates `batch` into this replica's ids and checks it, without changing anything:
@@ -363,7 +374,7 @@ impl<S: SeqStore> Doc<S> {
     }
 }
 
-impl<S: SeqStore> TextCrdt for Doc<S> {
+impl<S: SeqStore, const LOG_RUNS: bool> TextCrdt for Doc<S, LOG_RUNS> {
     fn new(agent: &str) -> Self {
         let mut agents = AgentTable::default();
         let agent = agents.intern(agent);
@@ -412,7 +423,7 @@ impl<S: SeqStore> TextCrdt for Doc<S> {
             origin_right,
             text,
         };
-        self.log.push_local(id, len, kind);
+        self.log.push_local::<LOG_RUNS>(id, len, kind, false);
         debug_assert_eq!(self.store.len_chars(), len_chars + len as usize);
     }
 
@@ -434,7 +445,7 @@ impl<S: SeqStore> TextCrdt for Doc<S> {
                     agent,
                     seq: log.seq_count(agent),
                 };
-                log.push_local(id, len, InternalKind::Delete { target });
+                log.push_local::<LOG_RUNS>(id, len, InternalKind::Delete { target }, false);
             });
         debug_assert_eq!(self.store.len_chars(), doc_len_chars - len_chars);
     }

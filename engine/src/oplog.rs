@@ -170,8 +170,11 @@ enum EntryKind {
         origin_right: Option<Id>,
         text_bytes: Range<usize>,
     },
+    /// Char op `k` deletes `target + k`, or `target - k` if `backward` (a backspace run,
+    /// logged as one entry by a document with `LOG_RUNS`; always at least 2 char ops).
     Delete {
         target: Id,
+        backward: bool,
     },
 }
 
@@ -222,13 +225,23 @@ impl OpLog {
         self.entries.len()
     }
 
-    /// Appends `op`, extending the last entry when `op` continues it.
-    pub(crate) fn push(&mut self, op: &InternalOp<'_>) {
-        self.push_entry(op.id, op.len, Parents::from_slice(&op.parents), op.kind);
+    /// Appends `op`, extending the last entry when `op` continues it (with `BACKWARD_RUNS`,
+    /// also when a one-char delete continues a backspace run).
+    pub(crate) fn push<const BACKWARD_RUNS: bool>(&mut self, op: &InternalOp<'_>) {
+        self.push_entry::<BACKWARD_RUNS>(op.id, op.len, Parents::from_slice(&op.parents), op.kind, false);
     }
 
-    /// [`OpLog::push`] of the op `id`, `len`, `parents`, `kind`.
-    fn push_entry(&mut self, id: Id, len: u32, parents: Parents, kind: InternalKind<'_>) {
+    /// [`OpLog::push`] of the op `id`, `len`, `parents`, `kind`; a delete with `backward`
+    /// deletes `target`, `target - 1`, ... (only with `BACKWARD_RUNS`).
+    fn push_entry<const BACKWARD_RUNS: bool>(
+        &mut self,
+        id: Id,
+        len: u32,
+        parents: Parents,
+        kind: InternalKind<'_>,
+        backward: bool,
+    ) {
+        debug_assert!(BACKWARD_RUNS || !backward);
         assert_eq!(
             id.seq,
             self.seq_count(id.agent),
@@ -242,7 +255,7 @@ impl OpLog {
             .retain(|frontier_id| frontier_id.agent != id.agent && !parents.contains(frontier_id));
         self.frontier.push(id.plus(len - 1));
         self.seq_count_by_agent[id.agent.index()] = new_seq_count;
-        if !self.try_extend_last_with(id, len, &parents, kind) {
+        if !self.try_extend_last_with::<BACKWARD_RUNS>(id, len, &parents, kind, backward) {
             let kind = match kind {
                 InternalKind::Insert {
                     origin_left,
@@ -257,7 +270,10 @@ impl OpLog {
                         text_bytes: start..self.inserted_text.len(),
                     }
                 }
-                InternalKind::Delete { target } => EntryKind::Delete { target },
+                InternalKind::Delete { target } => EntryKind::Delete {
+                target,
+                backward: backward && len > 1,
+            },
             };
             let entry_index =
                 u32::try_from(self.entries.len()).expect("more than u32::MAX log entries");
@@ -273,13 +289,15 @@ impl OpLog {
 
     /// Extends the last entry with `op` if `op` is exactly what the entry's next char op
     /// would have been (same agent, next seq, parent = the entry's last char op, continuing
-    /// the insert or the delete run).
-    fn try_extend_last_with(
+    /// the insert or the delete run; with `BACKWARD_RUNS`, a delete run may go backward:
+    /// each char op deleting the item before the last one's target).
+    fn try_extend_last_with<const BACKWARD_RUNS: bool>(
         &mut self,
         id: Id,
         len: u32,
         parents: &[Id],
         kind: InternalKind<'_>,
+        backward: bool,
     ) -> bool {
         let Some(last) = self.entries.last_mut() else {
             return false;
@@ -305,8 +323,27 @@ impl OpLog {
                 self.inserted_text.push_str(text);
                 text_bytes.end = self.inserted_text.len();
             }
-            (EntryKind::Delete { target }, InternalKind::Delete { target: new_target })
-                if new_target == target.plus(last.len) => {}
+            (
+                EntryKind::Delete {
+                    target,
+                    backward: last_backward,
+                },
+                InternalKind::Delete { target: new_target },
+            ) => {
+                let forward_ok = !*last_backward && !backward && new_target == target.plus(last.len);
+                // Backward: the new run starts at the item just before the last one deleted.
+                let backward_ok = BACKWARD_RUNS
+                    && (backward || len == 1)
+                    && (*last_backward || last.len == 1)
+                    && new_target.agent == target.agent
+                    && new_target.seq.checked_add(last.len) == Some(target.seq);
+                if forward_ok {
+                } else if backward_ok {
+                    *last_backward = true;
+                } else {
+                    return false;
+                }
+            }
             _ => return false,
         }
         last.len += len;
@@ -316,10 +353,19 @@ impl OpLog {
     /// Pushes a local op: one made at this log's frontier (its parents). Same effect as
     /// [`OpLog::push`] with `parents: frontier().to_vec()`, without allocating the parents
     /// when the op continues the last entry (typing, holding delete): the common case.
-    pub(crate) fn push_local(&mut self, id: Id, len: u32, kind: InternalKind<'_>) {
+    ///
+    /// With `BACKWARD_RUNS`, a delete with `backward` deletes `target`, `target - 1`, ...,
+    /// and a backspace run extends the last entry as typing does.
+    pub(crate) fn push_local<const BACKWARD_RUNS: bool>(
+        &mut self,
+        id: Id,
+        len: u32,
+        kind: InternalKind<'_>,
+        backward: bool,
+    ) {
         debug_assert_eq!(id.seq, self.seq_count(id.agent));
         let frontier = std::mem::take(&mut self.frontier);
-        let extended = self.try_extend_last_with(id, len, &frontier, kind);
+        let extended = self.try_extend_last_with::<BACKWARD_RUNS>(id, len, &frontier, kind, backward);
         self.frontier = frontier;
         if extended {
             self.seq_count_by_agent[id.agent.index()] = id.seq + len;
@@ -327,7 +373,7 @@ impl OpLog {
             self.frontier[0] = id.plus(len - 1);
         } else {
             let parents = Parents::from_slice(&self.frontier);
-            self.push_entry(id, len, parents, kind);
+            self.push_entry::<BACKWARD_RUNS>(id, len, parents, kind, backward);
         }
     }
 
@@ -345,6 +391,45 @@ impl OpLog {
         Some((entry_index, id.seq - entry.id.seq))
     }
 
+    /// The entry's ops: the whole entry as one op, or a backward delete run as one op per
+    /// char (an op's chars go forward).
+    fn entry_ops<'e>(&'e self, entry: &'e Entry) -> impl Iterator<Item = InternalOp<'e>> + 'e {
+        let (count, backward) = match entry.kind {
+            EntryKind::Delete { backward: true, .. } => (entry.len, true),
+            _ => (1, false),
+        };
+        (0..count).map(move |offset| {
+            if backward {
+                self.backward_char_op(entry, offset)
+            } else {
+                self.entry_op(entry)
+            }
+        })
+    }
+
+    /// Char op `offset` of a backward delete entry, as a one-char op.
+    fn backward_char_op(&self, entry: &Entry, offset: u32) -> InternalOp<'_> {
+        let EntryKind::Delete { target, backward: true } = entry.kind else {
+            unreachable!("not a backward delete entry");
+        };
+        InternalOp {
+            id: entry.id.plus(offset),
+            len: 1,
+            parents: if offset == 0 {
+                entry.parents.to_vec()
+            } else {
+                vec![entry.id.plus(offset - 1)]
+            },
+            kind: InternalKind::Delete {
+                target: Id {
+                    agent: target.agent,
+                    seq: target.seq - offset,
+                },
+            },
+        }
+    }
+
+    /// The entry as one op. Not for backward delete runs (see [`OpLog::entry_ops`]).
     fn entry_op(&self, entry: &Entry) -> InternalOp<'_> {
         let kind = match &entry.kind {
             EntryKind::Insert {
@@ -356,7 +441,10 @@ impl OpLog {
                 origin_right: *origin_right,
                 text: &self.inserted_text[text_bytes.clone()],
             },
-            EntryKind::Delete { target } => InternalKind::Delete { target: *target },
+            EntryKind::Delete { target, backward } => {
+                debug_assert!(!backward, "a backward run is not one op");
+                InternalKind::Delete { target: *target }
+            }
         };
         InternalOp {
             id: entry.id,
@@ -368,13 +456,17 @@ impl OpLog {
 
     /// The ops in log order (a causal order).
     pub(crate) fn ops(&self) -> impl Iterator<Item = InternalOp<'_>> + '_ {
-        self.entries.iter().map(|entry| self.entry_op(entry))
+        self.entries.iter().flat_map(|entry| self.entry_ops(entry))
     }
 
     /// The char op with id `id`, if the log has it.
     pub(crate) fn char_op(&self, id: Id) -> Option<CharOp> {
         let (entry_index, offset) = self.find(id)?;
-        Some(self.entry_op(&self.entries[entry_index]).char_op(offset))
+        let entry = &self.entries[entry_index];
+        Some(match entry.kind {
+            EntryKind::Delete { backward: true, .. } => self.backward_char_op(entry, offset).char_op(0),
+            _ => self.entry_op(entry).char_op(offset),
+        })
     }
 
     /// `Some(true)` if `id` is an insert char op, `Some(false)` if a delete, `None` if unknown.
@@ -446,9 +538,20 @@ impl OpLog {
                     );
                 }
             }
-            EntryKind::Delete { target } => {
+            EntryKind::Delete { target, backward } => {
+                if backward {
+                    assert!(entry.len >= 2, "entry {entry_index}: a backward run of one char");
+                    assert!(target.seq + 1 >= entry.len, "entry {entry_index}: backward run below seq 0");
+                }
                 for offset in 0..entry.len {
-                    let id = target.plus(offset);
+                    let id = if backward {
+                        Id {
+                            agent: target.agent,
+                            seq: target.seq - offset,
+                        }
+                    } else {
+                        target.plus(offset)
+                    };
                     assert!(
                         earlier_insert(id),
                         "entry {entry_index}: bad delete target {id:?}"

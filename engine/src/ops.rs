@@ -137,6 +137,64 @@ impl OpBatch {
     pub fn char_op_count(&self) -> usize {
         self.ops.iter().map(Op::len_chars).sum()
     }
+
+    /// The same char ops, in the same order, one [`Op`] each. Two batches hold the same ops
+    /// exactly when these are equal, however each cut its char ops into runs (a log that keeps
+    /// backspace runs as one entry cuts them differently from one that does not).
+    pub fn split_into_char_ops(&self) -> OpBatch {
+        let mut ops = Vec::with_capacity(self.char_op_count());
+        for op in &self.ops {
+            let id_at = |offset: u32| OpId {
+                agent: op.id.agent,
+                seq: op.id.seq + offset,
+            };
+            let parents_at = |offset: u32| {
+                if offset == 0 {
+                    op.parents.clone()
+                } else {
+                    vec![id_at(offset - 1)]
+                }
+            };
+            match &op.kind {
+                OpKind::Insert {
+                    origin_left,
+                    origin_right,
+                    text,
+                } => {
+                    for (offset, ch) in (0u32..).zip(text.chars()) {
+                        ops.push(Op {
+                            id: id_at(offset),
+                            parents: parents_at(offset),
+                            kind: OpKind::Insert {
+                                origin_left: if offset == 0 { *origin_left } else { Some(id_at(offset - 1)) },
+                                origin_right: *origin_right,
+                                text: ch.to_string(),
+                            },
+                        });
+                    }
+                }
+                OpKind::Delete { target, len_chars } => {
+                    for offset in 0..*len_chars {
+                        ops.push(Op {
+                            id: id_at(offset),
+                            parents: parents_at(offset),
+                            kind: OpKind::Delete {
+                                target: OpId {
+                                    agent: target.agent,
+                                    seq: target.seq + offset,
+                                },
+                                len_chars: 1,
+                            },
+                        });
+                    }
+                }
+            }
+        }
+        OpBatch {
+            agents: self.agents.clone(),
+            ops,
+        }
+    }
 }
 
 /// Why [`integrate`](crate::TextCrdt::integrate) refused a batch. The document is unchanged.

@@ -87,6 +87,9 @@ pub const STEPS: &[StepInfo] = &[
     steps::s17_buffered_inserts::S17BufferedInserts::INFO,
     steps::s18_buffered_deletes::S18BufferedDeletes::INFO,
     steps::s19_bulk_insert::S19BulkInsert::INFO,
+    steps::s20_lazy_id_index::S20LazyIdIndex::INFO,
+    steps::s21_log_backspace_runs::S21LogBackspaceRuns::INFO,
+    steps::s22_known_length::S22KnownLength::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -94,7 +97,7 @@ pub const STEPS: &[StepInfo] = &[
 pub const STEPS: &[StepInfo] = &[Best::INFO];
 
 /// The fastest kept step: what the harness calls `engine`.
-pub type Best = steps::s18_buffered_deletes::S18BufferedDeletes;
+pub type Best = steps::s22_known_length::S22KnownLength;
 
 /// Calls `$callback!(StepType, "step-name")` for every registered step, in log order.
 ///
@@ -137,6 +140,9 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s17_buffered_inserts::S17BufferedInserts, "s17-buffered-inserts");
         $callback!($crate::steps::s18_buffered_deletes::S18BufferedDeletes, "s18-buffered-deletes");
         $callback!($crate::steps::s19_bulk_insert::S19BulkInsert, "s19-bulk-insert");
+        $callback!($crate::steps::s20_lazy_id_index::S20LazyIdIndex, "s20-lazy-id-index");
+        $callback!($crate::steps::s21_log_backspace_runs::S21LogBackspaceRuns, "s21-log-backspace-runs");
+        $callback!($crate::steps::s22_known_length::S22KnownLength, "s22-known-length");
     };
 }
 
@@ -145,6 +151,6 @@ macro_rules! for_each_step {
 #[macro_export]
 macro_rules! for_each_step {
     ($callback:ident) => {
-        $callback!($crate::Best, "s18-buffered-deletes");
+        $callback!($crate::Best, "s22-known-length");
     };
 }

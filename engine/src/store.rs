@@ -157,6 +157,7 @@ mod tests {
     use crate::steps::s00_naive_vec::VecStore;
     use crate::structure::btree::BTreeIndex;
     use crate::structure::id_index::FlatIdIndex;
+    use crate::structure::id_index::LazyIdIndex;
     use crate::structure::id_index::NoIdIndex;
     use crate::structure::id_index::PagedIdIndex;
     use crate::structure::index::FenwickIndex;
@@ -206,6 +207,8 @@ mod tests {
             $callback!(LeafStore<Spans<WideSpan, 3, 6>, BTreeIndex<4>, FlatIdIndex, true, true, true>);
             $callback!(LeafStore<CharItems<4>, BTreeIndex<4>, FlatIdIndex, true, false, true>);
             $callback!(crate::steps::s19_bulk_insert::Store);
+            $callback!(LeafStore<Spans<WideSpan, 3>, BTreeIndex<4>, LazyIdIndex<FlatIdIndex>, true, true>);
+            $callback!(crate::steps::s20_lazy_id_index::Store);
         };
     }
 
@@ -235,6 +238,9 @@ mod tests {
             next_seq_by_agent: [0; 3],
             caret_chars: 0,
         };
+        // Some seeds read nothing for most of their ops: a store that builds a table on first
+        // read (a lazy id index) then builds it from a large store, not from a few items.
+        let quiet_until = if seed % 4 == 0 { op_count * 3 / 4 } else { 0 };
         for op_index in 0..op_count {
             let context = format!("store seed {seed}, op {op_index}");
             let visible_count = model.visible().count();
@@ -254,7 +260,7 @@ mod tests {
             store.assert_invariants();
             // Not after every op: queries read the index, which applies a deferred count
             // change, and a wrong one must get the chance to meet the next edit first.
-            if rng.gen_bool(0.3) || op_index + 1 == op_count {
+            if (op_index >= quiet_until && rng.gen_bool(0.3)) || op_index + 1 == op_count {
                 check_queries(&mut rng, &store, &model, &context);
             }
         }

@@ -22,3 +22,6 @@ pub mod s16_deferred_counts;
 pub mod s17_buffered_inserts;
 pub mod s18_buffered_deletes;
 pub mod s19_bulk_insert;
+pub mod s20_lazy_id_index;
+pub mod s21_log_backspace_runs;
+pub mod s22_known_length;

@@ -1,11 +1,15 @@
 //! Id indexes: which leaf holds item `(agent, seq)`, so that a remote op finds its origins
 //! and delete targets without scanning the store. [`IdTable`] is the flag: a store is built
-//! with [`NoIdIndex`] (scan the leaves), [`FlatIdIndex`] or [`PagedIdIndex`].
+//! with [`NoIdIndex`] (scan the leaves), [`FlatIdIndex`] or [`PagedIdIndex`], or one of
+//! those built on first use ([`LazyIdIndex`]).
 //!
 //! Tried and measured slower (2026-11-28, `crdt-bench log --steps s09..s13`): a run-length
 //! version (per agent, a `BTreeMap` from the first seq of each run to its leaf, so typing into
 //! one leaf adds no entry). It saves the table's 4 bytes per seq, but its map lookups on every
 //! insert and every moved span made sveltecomponent 1.7x slower than the flat table.
+
+use std::cell::Cell;
+use std::cell::RefCell;
 
 use crate::store::Id;
 use crate::structure::index::LeafId;
@@ -24,6 +28,21 @@ pub trait IdTable: Default + Clone + std::fmt::Debug {
     fn assign(&mut self, id: Id, len: u32, leaf: LeafId);
     /// Number of items indexed (for invariant checks).
     fn entry_count(&self) -> usize;
+
+    /// False while a lazy table ([`LazyIdIndex`]) has not been built: until then the store
+    /// need not tell it about inserts and splits, and must [`IdTable::build`] it before a
+    /// lookup.
+    #[inline]
+    fn is_built(&self) -> bool {
+        true
+    }
+
+    /// Builds a lazy table from every id run of the store: `runs` calls the function it is
+    /// given once per `(first id, len, leaf)`. Through `&self`, because lookups are. A table
+    /// that is always built ignores it.
+    fn build(&self, runs: &mut dyn FnMut(&mut dyn FnMut(Id, u32, LeafId))) {
+        let _ = runs;
+    }
 }
 
 /// No id index: lookups by id scan the leaves.
@@ -140,6 +159,56 @@ impl IdTable for PagedIdIndex {
             .flatten()
             .map(|page| page.iter().filter(|&&leaf| leaf != NO_LEAF).count())
             .sum()
+    }
+}
+
+/// Table `T`, built the first time an id is looked up: until a peer's op needs an id, inserts
+/// and splits do not touch it.
+///
+/// A replica that only edits locally never looks an item up by id (the cursor finds the place
+/// and the neighbours' ids), so it never pays for the table, in time or memory. The first
+/// remote op (or any lookup) pays one pass over the leaves to build it; from then on it is
+/// kept in step like `T`. Nothing a merge needs is dropped: the table is derived from the
+/// leaves, which hold every item's id.
+#[derive(Clone, Debug, Default)]
+pub struct LazyIdIndex<T: IdTable> {
+    built: Cell<bool>,
+    /// Empty until `built`.
+    table: RefCell<T>,
+}
+
+impl<T: IdTable> IdTable for LazyIdIndex<T> {
+    const ENABLED: bool = true;
+
+    #[inline]
+    fn get(&self, id: Id) -> Option<LeafId> {
+        debug_assert!(self.built.get(), "lookup in a lazy id index that was not built");
+        self.table.borrow().get(id)
+    }
+
+    #[inline]
+    fn assign(&mut self, id: Id, len: u32, leaf: LeafId) {
+        if self.built.get() {
+            self.table.get_mut().assign(id, len, leaf);
+        }
+    }
+
+    fn entry_count(&self) -> usize {
+        self.table.borrow().entry_count()
+    }
+
+    #[inline]
+    fn is_built(&self) -> bool {
+        self.built.get()
+    }
+
+    fn build(&self, runs: &mut dyn FnMut(&mut dyn FnMut(Id, u32, LeafId))) {
+        if self.built.get() {
+            return;
+        }
+        let mut table = self.table.borrow_mut();
+        runs(&mut |id, len, leaf| table.assign(id, len, leaf));
+        self.built.set(true);
     }
 }
 

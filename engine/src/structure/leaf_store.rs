@@ -253,7 +253,21 @@ impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: 
     }
 
     fn leaf_of_id(&self, id: Id) -> Option<LeafId> {
+        if !self.ids.is_built() {
+            self.build_ids();
+        }
         self.ids.get(id)
+    }
+
+    /// Builds a lazy id index from the leaves (every arena leaf is in the order).
+    #[cold]
+    fn build_ids(&self) {
+        let leaves = &self.leaves;
+        self.ids.build(&mut |add| {
+            for (leaf_id, leaf) in leaves.iter().enumerate() {
+                leaf.for_each_id_run(&mut |id, len| add(id, len, leaf_id as LeafId));
+            }
+        });
     }
 
     /// Inserts `run` at offset `item` of `leaf`.
@@ -327,7 +341,7 @@ impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: 
         let new_id = LeafId::try_from(self.leaves.len()).expect("more than u32::MAX leaves");
         let counts = new.counts();
         self.index_mut().insert_after(after, new_id, counts);
-        if I::ENABLED {
+        if I::ENABLED && self.ids.is_built() {
             new.for_each_id_run(&mut |id, len| self.ids.assign(id, len, new_id));
         }
         self.leaves.push(new);
@@ -537,7 +551,10 @@ impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: 
                 "an empty leaf other than the first"
             );
         }
-        if I::ENABLED {
+        if I::ENABLED && !self.ids.is_built() {
+            assert_eq!(self.ids.entry_count(), 0, "a lazy id index holds entries before it was built");
+        }
+        if I::ENABLED && self.ids.is_built() {
             let mut indexed = 0usize;
             for (leaf_id, leaf) in self.leaves.iter().enumerate() {
                 leaf.for_each_id_run(&mut |id, len| {
