@@ -90,6 +90,7 @@ pub const STEPS: &[StepInfo] = &[
     steps::s20_lazy_id_index::S20LazyIdIndex::INFO,
     steps::s21_log_backspace_runs::S21LogBackspaceRuns::INFO,
     steps::s22_known_length::S22KnownLength::INFO,
+    steps::s23_leaf_reserve::S23LeafReserve::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -97,7 +98,7 @@ pub const STEPS: &[StepInfo] = &[
 pub const STEPS: &[StepInfo] = &[Best::INFO];
 
 /// The fastest kept step: what the harness calls `engine`.
-pub type Best = steps::s22_known_length::S22KnownLength;
+pub type Best = steps::s23_leaf_reserve::S23LeafReserve;
 
 /// Calls `$callback!(StepType, "step-name")` for every registered step, in log order.
 ///
@@ -143,6 +144,7 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s20_lazy_id_index::S20LazyIdIndex, "s20-lazy-id-index");
         $callback!($crate::steps::s21_log_backspace_runs::S21LogBackspaceRuns, "s21-log-backspace-runs");
         $callback!($crate::steps::s22_known_length::S22KnownLength, "s22-known-length");
+        $callback!($crate::steps::s23_leaf_reserve::S23LeafReserve, "s23-leaf-reserve");
     };
 }
 
@@ -151,6 +153,6 @@ macro_rules! for_each_step {
 #[macro_export]
 macro_rules! for_each_step {
     ($callback:ident) => {
-        $callback!($crate::Best, "s22-known-length");
+        $callback!($crate::Best, "s23-leaf-reserve");
     };
 }

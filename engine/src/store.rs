@@ -209,6 +209,8 @@ mod tests {
             $callback!(crate::steps::s19_bulk_insert::Store);
             $callback!(LeafStore<Spans<WideSpan, 3>, BTreeIndex<4>, LazyIdIndex<FlatIdIndex>, true, true>);
             $callback!(crate::steps::s20_lazy_id_index::Store);
+            $callback!(LeafStore<Spans<WideSpan, 3, 6, true>, BTreeIndex<4>, LazyIdIndex<FlatIdIndex>, true, true>);
+            $callback!(crate::steps::s23_leaf_reserve::Store);
         };
     }
 

@@ -25,3 +25,4 @@ pub mod s19_bulk_insert;
 pub mod s20_lazy_id_index;
 pub mod s21_log_backspace_runs;
 pub mod s22_known_length;
+pub mod s23_leaf_reserve;

@@ -439,14 +439,18 @@ impl SpanLayout for PackedSpan {
 /// `CAP` bounds the spans; `MAX_ITEMS` (default: unbounded) also bounds the items, so that
 /// one long pasted span cannot make a leaf's text (which every insert into the leaf shifts)
 /// arbitrarily long: an overfull leaf is then split in the middle of its items.
+///
+/// `RESERVE`: a leaf split off another starts with the other's capacities (for spans and
+/// text) instead of exactly its contents, so the inserts that refill it do not grow its
+/// `Vec` and `String` step by step (each growth a `malloc`, a copy and a `free`).
 #[derive(Clone, Debug)]
-pub struct Spans<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize = { usize::MAX }> {
+pub struct Spans<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize = { usize::MAX }, const RESERVE: bool = false> {
     spans: Vec<S>,
     text: String,
     counts: Counts,
 }
 
-impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize> Default for Spans<S, CAP, MAX_ITEMS> {
+impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool> Default for Spans<S, CAP, MAX_ITEMS, RESERVE> {
     fn default() -> Self {
         Spans {
             spans: Vec::new(),
@@ -456,7 +460,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize> Default for Spans<
     }
 }
 
-impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize> Spans<S, CAP, MAX_ITEMS> {
+impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool> Spans<S, CAP, MAX_ITEMS, RESERVE> {
     /// The span holding item `item` and the item's offset in it. Requires `item < items`.
     #[inline]
     fn locate(&self, item: usize) -> (usize, u32) {
@@ -525,7 +529,14 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize> Spans<S, CAP, MAX_
 
     /// Moves spans `at..` (with their text and counts) into a new leaf.
     fn split_off_spans(&mut self, at: usize) -> Self {
-        let spans = self.spans.split_off(at);
+        let spans = if RESERVE {
+            let mut spans = Vec::with_capacity(self.spans.capacity());
+            spans.extend_from_slice(&self.spans[at..]);
+            self.spans.truncate(at);
+            spans
+        } else {
+            self.spans.split_off(at)
+        };
         let mut moved = Counts::ZERO;
         for span in &spans {
             moved.items += span.len() as usize;
@@ -534,7 +545,17 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize> Spans<S, CAP, MAX_
             }
         }
         let byte = self.byte_of_item(self.counts.items - moved.items);
-        let text = self.text.split_off(byte);
+        let text = if RESERVE {
+            // Not more than a full leaf's worth: a long paste is halved many times, and each
+            // half taking the paste's whole capacity cost gigabytes (and 1.7x on rustcode).
+            let moved_bytes = self.text.len() - byte;
+            let mut text = String::with_capacity(self.text.capacity().min(MAX_ITEMS).max(moved_bytes));
+            text.push_str(&self.text[byte..]);
+            self.text.truncate(byte);
+            text
+        } else {
+            self.text.split_off(byte)
+        };
         self.counts = self.counts.sub(moved);
         Spans {
             spans,
@@ -618,7 +639,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize> Spans<S, CAP, MAX_
     }
 }
 
-impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize> Leaf for Spans<S, CAP, MAX_ITEMS> {
+impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool> Leaf for Spans<S, CAP, MAX_ITEMS, RESERVE> {
     fn is_overfull(&self) -> bool {
         self.spans.len() > CAP || self.counts.items > MAX_ITEMS
     }
