@@ -91,6 +91,11 @@ pub const STEPS: &[StepInfo] = &[
     steps::s21_log_backspace_runs::S21LogBackspaceRuns::INFO,
     steps::s22_known_length::S22KnownLength::INFO,
     steps::s23_leaf_reserve::S23LeafReserve::INFO,
+    steps::s24_leaf_64::S24Leaf64::INFO,
+    steps::s25_leaf_128::S25Leaf128::INFO,
+    steps::s26_max_items_2048::S26MaxItems2048::INFO,
+    steps::s27_max_items_4096::S27MaxItems4096::INFO,
+    steps::s28_bulk_insert_retried::S28BulkInsertRetried::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -98,7 +103,7 @@ pub const STEPS: &[StepInfo] = &[
 pub const STEPS: &[StepInfo] = &[Best::INFO];
 
 /// The fastest kept step: what the harness calls `engine`.
-pub type Best = steps::s23_leaf_reserve::S23LeafReserve;
+pub type Best = steps::s26_max_items_2048::S26MaxItems2048;
 
 /// Calls `$callback!(StepType, "step-name")` for every registered step, in log order.
 ///
@@ -145,6 +150,11 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s21_log_backspace_runs::S21LogBackspaceRuns, "s21-log-backspace-runs");
         $callback!($crate::steps::s22_known_length::S22KnownLength, "s22-known-length");
         $callback!($crate::steps::s23_leaf_reserve::S23LeafReserve, "s23-leaf-reserve");
+        $callback!($crate::steps::s24_leaf_64::S24Leaf64, "s24-leaf-64");
+        $callback!($crate::steps::s25_leaf_128::S25Leaf128, "s25-leaf-128");
+        $callback!($crate::steps::s26_max_items_2048::S26MaxItems2048, "s26-max-items-2048");
+        $callback!($crate::steps::s27_max_items_4096::S27MaxItems4096, "s27-max-items-4096");
+        $callback!($crate::steps::s28_bulk_insert_retried::S28BulkInsertRetried, "s28-bulk-insert-retried");
     };
 }
 
@@ -153,6 +163,6 @@ macro_rules! for_each_step {
 #[macro_export]
 macro_rules! for_each_step {
     ($callback:ident) => {
-        $callback!($crate::Best, "s23-leaf-reserve");
+        $callback!($crate::Best, "s26-max-items-2048");
     };
 }

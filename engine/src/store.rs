@@ -211,6 +211,7 @@ mod tests {
             $callback!(crate::steps::s20_lazy_id_index::Store);
             $callback!(LeafStore<Spans<WideSpan, 3, 6, true>, BTreeIndex<4>, LazyIdIndex<FlatIdIndex>, true, true>);
             $callback!(crate::steps::s23_leaf_reserve::Store);
+            $callback!(crate::steps::s26_max_items_2048::Store);
         };
     }
 

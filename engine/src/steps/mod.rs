@@ -26,3 +26,8 @@ pub mod s20_lazy_id_index;
 pub mod s21_log_backspace_runs;
 pub mod s22_known_length;
 pub mod s23_leaf_reserve;
+pub mod s24_leaf_64;
+pub mod s25_leaf_128;
+pub mod s26_max_items_2048;
+pub mod s27_max_items_4096;
+pub mod s28_bulk_insert_retried;
