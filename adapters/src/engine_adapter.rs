@@ -1,6 +1,7 @@
 //! Our engine's steps, one subject per registered step (`engine/<step>`), plus `engine`
 //! naming the best step ([`engine::Best`]). The list comes from `engine::for_each_step!`, so a
-//! new step shows up here by being registered there.
+//! new step shows up here by being registered there. The ablation's variants (the best step
+//! with one flag off, `engine/best-without-<flag>`) come from `engine::for_each_ablation!`.
 
 use std::sync::OnceLock;
 
@@ -15,7 +16,7 @@ use crate::subject::Subject;
 /// the same work the CRDT libraries do.
 pub struct EngineSubject<S>(S);
 
-impl<S: Step> Subject for EngineSubject<S> {
+impl<S: engine::TextCrdt> Subject for EngineSubject<S> {
     fn new_doc() -> Self {
         EngineSubject(S::new("a"))
     }
@@ -49,6 +50,7 @@ impl<S: Step> Subject for EngineSubject<S> {
 
 const NOTES: &str = "our engine: keeps its full op log (can export ops and merge); no edit buffering";
 const NOTES_BUFFERED: &str = "our engine: keeps its full op log (can export ops and merge); buffers the current typing (and delete) run, applied before any read and inside the timed region, logging the same ops as unbuffered";
+const NOTES_LAZY_IDS: &str = "our engine: keeps its full op log (can export ops and merge); buffers the current typing (and delete) run, applied before any read and inside the timed region, logging the same ops as unbuffered; builds its id -> leaf table on the first lookup (a peer's op), so a replica that only types never builds it";
 
 fn info<S: Step>(name: &'static str, label: &'static str) -> SubjectInfo {
     SubjectInfo {
@@ -57,10 +59,27 @@ fn info<S: Step>(name: &'static str, label: &'static str) -> SubjectInfo {
         kind: Kind::Engine,
         unit: PosUnit::CodePoint,
         version: "this repository",
-        notes: if S::INFO.flags.contains(&"buffered-inserts") { NOTES_BUFFERED } else { NOTES },
+        notes: if S::INFO.flags.contains(&"lazy-id-index") {
+            NOTES_LAZY_IDS
+        } else if S::INFO.flags.contains(&"buffered-inserts") {
+            NOTES_BUFFERED
+        } else {
+            NOTES
+        },
         skip_traces: S::INFO.skip_traces,
         quick_skip_traces: S::INFO.quick_skip_traces,
     }
+}
+
+/// The subject record of an ablation variant: the best step's, with the variant's name.
+fn ablation_info(name: &'static str) -> SubjectInfo {
+    let mut info = info::<engine::Best>(name, name);
+    if name.ends_with("-without-buffering") {
+        info.notes = NOTES;
+    } else if name.ends_with("-without-lazy-id-index") {
+        info.notes = NOTES_BUFFERED;
+    }
+    info
 }
 
 pub(crate) fn register(out: &mut Vec<Entry>) {
@@ -73,4 +92,10 @@ pub(crate) fn register(out: &mut Vec<Entry>) {
         };
     }
     engine::for_each_step!(add);
+    macro_rules! add_ablation {
+        ($ty:ty, $name:literal) => {
+            out.push(make::<EngineSubject<$ty>>(ablation_info(concat!("engine/", $name))));
+        };
+    }
+    engine::for_each_ablation!(add_ablation);
 }

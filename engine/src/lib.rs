@@ -26,6 +26,8 @@
 
 #![warn(missing_docs)]
 
+#[cfg(feature = "all-steps")]
+pub mod ablation;
 pub mod buffered;
 pub mod doc;
 mod id;

@@ -613,6 +613,22 @@ fn random_histories_part_3() {
     run_seeds(3 * CI_SEEDS_PER_TEST..4 * CI_SEEDS_PER_TEST);
 }
 
+/// The ablation's variants (`engine::ablation`: the best step with one flag off) are timed by
+/// `crdt-bench log --ablate`; they must be correct CRDTs too. Fewer seeds than the steps: each
+/// differs from a tested step in one type parameter.
+#[cfg(feature = "all-steps")]
+#[test]
+fn random_histories_of_the_ablation_variants() {
+    macro_rules! run_variant {
+        ($ty:ty, $name:literal) => {
+            for seed in 0..500 {
+                World::<$ty>::new($name, seed).run();
+            }
+        };
+    }
+    engine::for_each_ablation!(run_variant);
+}
+
 fn env_u64(name: &str, default: u64) -> u64 {
     match std::env::var(name) {
         Ok(value) => value

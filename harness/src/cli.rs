@@ -38,10 +38,14 @@ pub enum Command {
     /// samples) | time relative to the reference (default diamond-types) | result (faster /
     /// parity / slower / reverted); then per trace. Writes it with the run under reports/.
     ///
+    /// With --ablate: the best step with one flag turned off at a time, each timed against
+    /// the best step (flag | time with it off / best, 95% CI | per trace | verdict).
+    ///
     /// Examples:
     ///   crdt-bench log --quick --write-log optimizations.md
     ///   crdt-bench log --quick --steps s05..s08 --traces sveltecomponent
     ///   crdt-bench log --steps s07-cursor-cache..s08-btree
+    ///   crdt-bench log --ablate --quick --write-log optimizations.md
     #[command(verbatim_doc_comment)]
     Log(LogArgs),
     /// A/B test: is subject B faster than A? Paired, interleaved samples; median ratio with a
@@ -174,6 +178,11 @@ pub struct LogArgs {
     /// so every step still gets its speedup.
     #[arg(long, value_name = "A..B")]
     pub steps: Option<String>,
+    /// The ablation instead of the linear log: the best step with one flag turned off at a
+    /// time (`engine/best-without-<flag>`), each timed against the best step in one
+    /// interleaved run. With --write-log FILE, only FILE's ablation section is replaced.
+    #[arg(long, conflicts_with = "steps")]
+    pub ablate: bool,
 }
 
 #[derive(Args, Debug)]

@@ -141,22 +141,49 @@ pub fn log(log_args: crate::cli::LogArgs) -> anyhow::Result<u8> {
         bail!("`log` runs every engine step and the reference; use `compare --subjects` to pick subjects");
     }
     let registry = adapters::registry();
-    let wanted = select_steps(log_args.steps.as_deref())?;
-    let mut entries: Vec<_> = registry
-        .iter()
-        .filter(|e| e.info.name.strip_prefix("engine/").is_some_and(|step| wanted.contains(&step)))
-        .cloned()
-        .collect();
+    let mut entries: Vec<_> = if log_args.ablate {
+        let mut names = vec!["engine".to_owned()];
+        names.extend(engine::ablation::ABLATIONS.iter().map(|a| format!("engine/{}", a.name)));
+        registry.iter().filter(|e| names.iter().any(|n| n == e.info.name)).cloned().collect()
+    } else {
+        let wanted = select_steps(log_args.steps.as_deref())?;
+        registry
+            .iter()
+            .filter(|e| e.info.name.strip_prefix("engine/").is_some_and(|step| wanted.contains(&step)))
+            .cloned()
+            .collect()
+    };
     match registry.iter().find(|e| e.info.name == args.reference) {
         Some(r) => entries.push(r.clone()),
         None => bail!("unknown --reference \"{}\"; see `crdt-bench subjects`", args.reference),
     }
     let results = measure_entries(&args, entries)?;
     println!("{}", results.terminal_table());
-    println!("{}", crate::report::log_markdown(&results));
-    if let Some(path) = &log_args.write_log {
-        crate::report::write_atomic(path, crate::report::optimizations_markdown(&results).as_bytes())?;
-        eprintln!("Wrote the optimization log to {}", path.display());
+    let existing = match &log_args.write_log {
+        Some(path) if path.exists() => Some(
+            std::fs::read_to_string(path).with_context(|| format!("reading {} to update it", path.display()))?,
+        ),
+        _ => None,
+    };
+    if log_args.ablate {
+        let section = crate::report::ablation_markdown(&results);
+        println!("{section}");
+        if let Some(path) = &log_args.write_log {
+            let doc = crate::report::with_ablation_section(existing.as_deref().unwrap_or(""), &section);
+            crate::report::write_atomic(path, doc.as_bytes())?;
+            eprintln!("Wrote the ablation section of {}", path.display());
+        }
+    } else {
+        println!("{}", crate::report::log_markdown(&results));
+        if let Some(path) = &log_args.write_log {
+            // A linear log rewrites the document but keeps its ablation (a run of its own).
+            let mut doc = crate::report::optimizations_markdown(&results);
+            if let Some(section) = existing.as_deref().and_then(crate::report::ablation_section) {
+                doc = crate::report::with_ablation_section(&doc, section);
+            }
+            crate::report::write_atomic(path, doc.as_bytes())?;
+            eprintln!("Wrote the optimization log to {}", path.display());
+        }
     }
     finish(&args, &results)
 }

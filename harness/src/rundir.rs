@@ -84,6 +84,9 @@ pub fn render(results: &Results, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 /// table first; every run gets the comparison tables (ms per trace, ns/patch with speedups).
 pub fn tables_markdown(results: &Results) -> String {
     match command_of(results) {
+        "log" if crate::report::is_ablation(results) => {
+            format!("{}\n\n{}", crate::report::ablation_markdown(results), results.markdown())
+        }
         "log" => format!("{}\n{}", crate::report::log_markdown(results), results.markdown()),
         _ => results.markdown(),
     }

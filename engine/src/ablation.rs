@@ -1,0 +1,135 @@
+//! The ablation: the best step with one idea switched off at a time.
+//!
+//! The linear log credits each idea with what it gained when it was added, in the order it was
+//! added. An ablation asks the other question: what is each idea worth now, with all the
+//! others in place? Each variant here is [`Best`](crate::Best)'s type with one flag turned off
+//! (a type parameter set back, a wrapper removed), and nothing else changed; `crdt-bench log
+//! --ablate` times them all against the best step in one interleaved run.
+//!
+//! The variants are not steps (they are not in the log's chain and have no predecessor), so
+//! they carry an [`Ablation`] record instead of a `StepInfo`. When `Best` changes, this list
+//! changes with it: `best_is_what_the_ablation_starts_from` (a test) checks that the list's
+//! starting point is `Best`.
+
+use crate::buffered::Buffered;
+use crate::doc::Doc;
+use crate::structure::btree::BTreeIndex;
+use crate::structure::id_index::FlatIdIndex;
+use crate::structure::id_index::LazyIdIndex;
+use crate::structure::index::FenwickIndex;
+use crate::structure::leaf::CharItems;
+use crate::structure::leaf::Spans;
+use crate::structure::leaf::WideSpan;
+use crate::structure::leaf_store::LeafStore;
+
+/// One variant of the ablation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ablation {
+    /// The flag switched off (as in `StepInfo::flags`).
+    pub flag: &'static str,
+    /// The subject name: `best-without-<flag>`.
+    pub name: &'static str,
+    /// What the variant is instead, in a few words.
+    pub instead: &'static str,
+}
+
+/// The store the ablation starts from: s26's (`Best`'s).
+pub type BestStore = LeafStore<Spans<WideSpan, 64, 2048, true>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, true, true>;
+
+/// `Best`, written out from its parts, so that each variant below differs from it in one place.
+pub type BestAgain = Buffered<BestStore, true, true, true>;
+
+/// Without `buffered-inserts` (and so without `buffered-deletes`, which extends that buffer;
+/// `known-length` belongs to the buffer too): the document itself.
+pub type WithoutBuffering = Doc<BestStore, true>;
+/// Without `buffered-deletes`: only typing runs are buffered.
+pub type WithoutBufferedDeletes = Buffered<BestStore, false, true, true>;
+/// Without `log-backspace-runs`: a backspace is its own log entry.
+pub type WithoutLogBackspaceRuns = Buffered<BestStore, true, false, true>;
+/// Without `known-length`: the buffer reads the length through the document.
+pub type WithoutKnownLength = Buffered<BestStore, true, true, false>;
+/// Without `lazy-id-index`: the id table is kept from the first keystroke.
+pub type WithoutLazyIdIndex =
+    Buffered<LeafStore<Spans<WideSpan, 64, 2048, true>, BTreeIndex<16>, FlatIdIndex, true, true>, true, true, true>;
+/// Without `leaf-reserve`: a split-off leaf gets exactly its contents' capacity.
+pub type WithoutLeafReserve =
+    Buffered<LeafStore<Spans<WideSpan, 64, 2048, false>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, true, true>, true, true, true>;
+/// Without `deferred-counts`: every edit updates the B-tree's counts up to the root.
+pub type WithoutDeferredCounts =
+    Buffered<LeafStore<Spans<WideSpan, 64, 2048, true>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, true, false>, true, true, true>;
+/// Without `cursor-cache`: every lookup starts at the root.
+pub type WithoutCursorCache =
+    Buffered<LeafStore<Spans<WideSpan, 64, 2048, true>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, false, true>, true, true, true>;
+/// Without `btree`: the leaves' counts in a Fenwick tree over a chunk list (s05-s07's index).
+pub type WithoutBTree =
+    Buffered<LeafStore<Spans<WideSpan, 64, 2048, true>, FenwickIndex, LazyIdIndex<FlatIdIndex>, true, true>, true, true, true>;
+/// Without `spans`: one entry per char, 64 per leaf (s01-s02's leaves).
+pub type WithoutSpans = Buffered<LeafStore<CharItems<64>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, true, true>, true, true, true>;
+/// Without `leaf=64`: 32 spans per leaf.
+pub type WithoutLeaf64 =
+    Buffered<LeafStore<Spans<WideSpan, 32, 2048, true>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, true, true>, true, true, true>;
+/// Without `max-items=2048`: 1024 items per leaf.
+pub type WithoutMaxItems2048 =
+    Buffered<LeafStore<Spans<WideSpan, 64, 1024, true>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, true, true>, true, true, true>;
+
+/// Every variant, in the order [`for_each_ablation!`](crate::for_each_ablation) lists them.
+pub const ABLATIONS: &[Ablation] = &[
+    Ablation { flag: "buffered-inserts", name: "best-without-buffering", instead: "no edit buffer at all (the buffered-deletes and known-length flags go with it)" },
+    Ablation { flag: "buffered-deletes", name: "best-without-buffered-deletes", instead: "only typing runs buffered" },
+    Ablation { flag: "log-backspace-runs", name: "best-without-log-backspace-runs", instead: "one log entry per backspace" },
+    Ablation { flag: "known-length", name: "best-without-known-length", instead: "the buffer reads the length through the document" },
+    Ablation { flag: "lazy-id-index", name: "best-without-lazy-id-index", instead: "the id table kept from the first keystroke" },
+    Ablation { flag: "leaf-reserve", name: "best-without-leaf-reserve", instead: "split-off leaves sized to their contents" },
+    Ablation { flag: "deferred-counts", name: "best-without-deferred-counts", instead: "counts walked up to the root after every edit" },
+    Ablation { flag: "cursor-cache", name: "best-without-cursor-cache", instead: "every lookup from the root" },
+    Ablation { flag: "btree", name: "best-without-btree", instead: "a Fenwick tree over a chunk list" },
+    Ablation { flag: "spans", name: "best-without-spans", instead: "one entry per char, 64 per leaf" },
+    Ablation { flag: "leaf=64", name: "best-without-leaf-64", instead: "32 spans per leaf" },
+    Ablation { flag: "max-items=2048", name: "best-without-max-items-2048", instead: "1024 items per leaf" },
+];
+
+/// Calls `$callback!(Type, "best-without-<flag>")` for every variant of the ablation, in the
+/// order of [`ABLATIONS`].
+#[macro_export]
+macro_rules! for_each_ablation {
+    ($callback:ident) => {
+        $callback!($crate::ablation::WithoutBuffering, "best-without-buffering");
+        $callback!($crate::ablation::WithoutBufferedDeletes, "best-without-buffered-deletes");
+        $callback!($crate::ablation::WithoutLogBackspaceRuns, "best-without-log-backspace-runs");
+        $callback!($crate::ablation::WithoutKnownLength, "best-without-known-length");
+        $callback!($crate::ablation::WithoutLazyIdIndex, "best-without-lazy-id-index");
+        $callback!($crate::ablation::WithoutLeafReserve, "best-without-leaf-reserve");
+        $callback!($crate::ablation::WithoutDeferredCounts, "best-without-deferred-counts");
+        $callback!($crate::ablation::WithoutCursorCache, "best-without-cursor-cache");
+        $callback!($crate::ablation::WithoutBTree, "best-without-btree");
+        $callback!($crate::ablation::WithoutSpans, "best-without-spans");
+        $callback!($crate::ablation::WithoutLeaf64, "best-without-leaf-64");
+        $callback!($crate::ablation::WithoutMaxItems2048, "best-without-max-items-2048");
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::Step;
+
+    #[test]
+    fn best_is_what_the_ablation_starts_from() {
+        // Same type: this fails to compile if `Best` moves on and the list does not.
+        let _: fn(BestAgain) -> crate::Best = |doc| doc;
+        // Every flag switched off is one of Best's.
+        for ablation in ABLATIONS {
+            assert!(crate::Best::INFO.flags.contains(&ablation.flag), "{} is not a flag of the best step", ablation.flag);
+            assert_eq!(ablation.name, format!("best-without-{}", ablation.flag.replace('=', "-")).replace("best-without-buffered-inserts", "best-without-buffering"));
+        }
+        let mut names = Vec::new();
+        macro_rules! collect {
+            ($ty:ty, $name:literal) => {
+                names.push($name);
+            };
+        }
+        crate::for_each_ablation!(collect);
+        let listed: Vec<&str> = ABLATIONS.iter().map(|a| a.name).collect();
+        assert_eq!(names, listed, "for_each_ablation! and ABLATIONS disagree");
+    }
+}
