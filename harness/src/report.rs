@@ -640,3 +640,27 @@ pub fn optimizations_markdown(results: &Results) -> String {
     out.push_str(body);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ablation_section_is_replaced_in_place_and_kept_by_a_linear_log() {
+        let section = |body: &str| format!("{ABLATION_START}\n{body}\n{ABLATION_END}");
+        // Appended when the document has none.
+        let doc = with_ablation_section("# Log\n\nsteps\n", &section("first"));
+        assert_eq!(ablation_section(&doc), Some(section("first").as_str()));
+        assert!(doc.starts_with("# Log\n\nsteps"));
+        // Replaced in place, the rest untouched.
+        let doc = format!("{doc}\n\ntrailer\n");
+        let doc = with_ablation_section(&doc, &section("second"));
+        assert_eq!(ablation_section(&doc), Some(section("second").as_str()));
+        assert!(!doc.contains("first"));
+        assert!(doc.starts_with("# Log\n\nsteps") && doc.trim_end().ends_with("trailer"));
+        // A linear log's new document takes the old one's section along.
+        let regenerated = with_ablation_section("# Log\n\nnew steps\n", ablation_section(&doc).unwrap());
+        assert_eq!(ablation_section(&regenerated), Some(section("second").as_str()));
+        assert!(regenerated.contains("new steps"));
+    }
+}

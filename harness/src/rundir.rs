@@ -32,7 +32,17 @@ pub fn command_of(results: &Results) -> &str {
     results.command.get(1).map(String::as_str).filter(|c| !c.starts_with('-')).unwrap_or("compare")
 }
 
-/// `<date>-<host>-<short commit>` plus `-<command>` for commands other than `compare`.
+/// The command, with `log --ablate` told apart from the linear log (`ablate`): what names a
+/// run's directory and its `latest-*` link.
+pub fn run_kind(results: &Results) -> &str {
+    match command_of(results) {
+        "log" if crate::report::is_ablation(results) => "ablate",
+        command => command,
+    }
+}
+
+/// `<date>-<host>-<short commit>` plus `-<command>` for commands other than `compare`
+/// (`-ablate` for `log --ablate`).
 pub fn dir_name(results: &Results) -> String {
     let date = results.created.get(..10).unwrap_or("undated");
     let host: String = results
@@ -41,12 +51,12 @@ pub fn dir_name(results: &Results) -> String {
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' })
         .collect();
-    let command = command_of(results);
+    let command = run_kind(results);
     let suffix = if command == "compare" { String::new() } else { format!("-{command}") };
     format!("{date}-{host}-{}{suffix}", results.git.short())
 }
 
-/// Writes the run directory for `results` under `out_root` and points `latest[-<command>]` at
+/// Writes the run directory for `results` under `out_root` and points `latest[-<kind>]` at
 /// it. Returns the directory and the files in it.
 pub fn write_run(out_root: &Path, results: &Results) -> anyhow::Result<(PathBuf, Vec<PathBuf>)> {
     let name = dir_name(results);
@@ -61,7 +71,7 @@ pub fn write_run(out_root: &Path, results: &Results) -> anyhow::Result<(PathBuf,
         std::fs::remove_dir_all(&dir).with_context(|| format!("replacing {}", dir.display()))?;
     }
     std::fs::rename(&tmp, &dir).with_context(|| format!("moving the run into {}", dir.display()))?;
-    let command = command_of(results);
+    let command = run_kind(results);
     let latest = if command == "compare" { "latest".to_owned() } else { format!("latest-{command}") };
     point_latest(out_root, &latest, &name)?;
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
