@@ -33,11 +33,21 @@ pub struct Ablation {
     pub instead: &'static str,
 }
 
-/// The store the ablation starts from: s26's (`Best`'s).
-pub type BestStore = LeafStore<Spans<WideSpan, 64, 2048, true>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, true, true>;
+/// The store the ablation starts from: `Best`'s (s26's).
+pub type BestStore = crate::steps::s26_max_items_2048::Store;
+
+/// `Best`'s buffer (deletes buffered, backspace runs in the log, the length kept) over `S`.
+type BestBuffer<S> = Buffered<S, true, true, true>;
+
+/// `Best`'s store with leaf type `L`, leaf index `X`, id table `I` and the two store flags.
+type StoreWith<L, X = BTreeIndex<16>, I = LazyIdIndex<FlatIdIndex>, const CURSOR: bool = true, const DEFER: bool = true> =
+    LeafStore<L, X, I, CURSOR, DEFER>;
+
+/// `Best`'s leaves with other capacities or without reserving.
+type SpansWith<const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool> = Spans<WideSpan, CAP, MAX_ITEMS, RESERVE>;
 
 /// `Best`, written out from its parts, so that each variant below differs from it in one place.
-pub type BestAgain = Buffered<BestStore, true, true, true>;
+pub type BestAgain = BestBuffer<StoreWith<SpansWith<64, 2048, true>>>;
 
 /// Without `buffered-inserts` (and so without `buffered-deletes`, which extends that buffer;
 /// `known-length` belongs to the buffer too): the document itself.
@@ -49,28 +59,23 @@ pub type WithoutLogBackspaceRuns = Buffered<BestStore, true, false, true>;
 /// Without `known-length`: the buffer reads the length through the document.
 pub type WithoutKnownLength = Buffered<BestStore, true, true, false>;
 /// Without `lazy-id-index`: the id table is kept from the first keystroke.
-pub type WithoutLazyIdIndex =
-    Buffered<LeafStore<Spans<WideSpan, 64, 2048, true>, BTreeIndex<16>, FlatIdIndex, true, true>, true, true, true>;
+pub type WithoutLazyIdIndex = BestBuffer<StoreWith<SpansWith<64, 2048, true>, BTreeIndex<16>, FlatIdIndex>>;
 /// Without `leaf-reserve`: a split-off leaf gets exactly its contents' capacity.
-pub type WithoutLeafReserve =
-    Buffered<LeafStore<Spans<WideSpan, 64, 2048, false>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, true, true>, true, true, true>;
+pub type WithoutLeafReserve = BestBuffer<StoreWith<SpansWith<64, 2048, false>>>;
 /// Without `deferred-counts`: every edit updates the B-tree's counts up to the root.
 pub type WithoutDeferredCounts =
-    Buffered<LeafStore<Spans<WideSpan, 64, 2048, true>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, true, false>, true, true, true>;
+    BestBuffer<StoreWith<SpansWith<64, 2048, true>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, true, false>>;
 /// Without `cursor-cache`: every lookup starts at the root.
 pub type WithoutCursorCache =
-    Buffered<LeafStore<Spans<WideSpan, 64, 2048, true>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, false, true>, true, true, true>;
+    BestBuffer<StoreWith<SpansWith<64, 2048, true>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, false, true>>;
 /// Without `btree`: the leaves' counts in a Fenwick tree over a chunk list (s05-s07's index).
-pub type WithoutBTree =
-    Buffered<LeafStore<Spans<WideSpan, 64, 2048, true>, FenwickIndex, LazyIdIndex<FlatIdIndex>, true, true>, true, true, true>;
+pub type WithoutBTree = BestBuffer<StoreWith<SpansWith<64, 2048, true>, FenwickIndex>>;
 /// Without `spans`: one entry per char, 64 per leaf (s01-s02's leaves).
-pub type WithoutSpans = Buffered<LeafStore<CharItems<64>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, true, true>, true, true, true>;
+pub type WithoutSpans = BestBuffer<StoreWith<CharItems<64>>>;
 /// Without `leaf=64`: 32 spans per leaf.
-pub type WithoutLeaf64 =
-    Buffered<LeafStore<Spans<WideSpan, 32, 2048, true>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, true, true>, true, true, true>;
+pub type WithoutLeaf64 = BestBuffer<StoreWith<SpansWith<32, 2048, true>>>;
 /// Without `max-items=2048`: 1024 items per leaf.
-pub type WithoutMaxItems2048 =
-    Buffered<LeafStore<Spans<WideSpan, 64, 1024, true>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, true, true>, true, true, true>;
+pub type WithoutMaxItems2048 = BestBuffer<StoreWith<SpansWith<64, 1024, true>>>;
 
 /// Every variant, in the order [`for_each_ablation!`](crate::for_each_ablation) lists them.
 pub const ABLATIONS: &[Ablation] = &[
@@ -115,12 +120,18 @@ mod tests {
 
     #[test]
     fn best_is_what_the_ablation_starts_from() {
-        // Same type: this fails to compile if `Best` moves on and the list does not.
+        // Same types: this fails to compile if `Best` moves on and the list does not.
         let _: fn(BestAgain) -> crate::Best = |doc| doc;
+        let _: fn(BestStore) -> StoreWith<SpansWith<64, 2048, true>> = |store| store;
         // Every flag switched off is one of Best's.
         for ablation in ABLATIONS {
             assert!(crate::Best::INFO.flags.contains(&ablation.flag), "{} is not a flag of the best step", ablation.flag);
-            assert_eq!(ablation.name, format!("best-without-{}", ablation.flag.replace('=', "-")).replace("best-without-buffered-inserts", "best-without-buffering"));
+            // Named after the flag, except the whole buffer (named for what goes).
+            let expected = match ablation.flag {
+                "buffered-inserts" => "best-without-buffering".to_owned(),
+                flag => format!("best-without-{}", flag.replace('=', "-")),
+            };
+            assert_eq!(ablation.name, expected);
         }
         let mut names = Vec::new();
         macro_rules! collect {

@@ -80,7 +80,7 @@ impl<S: SeqStore, const LOG_RUNS: bool> Doc<S, LOG_RUNS> {
             for offset in (0..len).rev() {
                 let id = self.next_local_id();
                 let target = target.plus(offset);
-                self.log.push_local::<LOG_RUNS>(id, 1, InternalKind::Delete { target }, false);
+                self.log.push_local::<false>(id, 1, InternalKind::Delete { target }, false);
             }
         }
     }
