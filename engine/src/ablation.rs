@@ -33,8 +33,8 @@ pub struct Ablation {
     pub instead: &'static str,
 }
 
-/// The store the ablation starts from: `Best`'s (s26's).
-pub type BestStore = crate::steps::s26_max_items_2048::Store;
+/// The store the ablation starts from: `Best`'s (s30's).
+pub type BestStore = crate::steps::s30_back_hint::Store;
 
 /// `Best`'s buffer (deletes buffered, backspace runs in the log, the length kept) over `S`.
 type BestBuffer<S> = Buffered<S, true, true, true>;
@@ -43,8 +43,10 @@ type BestBuffer<S> = Buffered<S, true, true, true>;
 type StoreWith<L, X = BTreeIndex<16>, I = LazyIdIndex<FlatIdIndex>, const CURSOR: bool = true, const DEFER: bool = true> =
     LeafStore<L, X, I, CURSOR, DEFER>;
 
-/// `Best`'s leaves with other capacities or without reserving.
-type SpansWith<const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool> = Spans<WideSpan, CAP, MAX_ITEMS, RESERVE>;
+/// `Best`'s leaves with other capacities, without reserving or without walking back from the
+/// hint.
+type SpansWith<const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool = true> =
+    Spans<WideSpan, CAP, MAX_ITEMS, RESERVE, BACK_HINT>;
 
 /// `Best`, written out from its parts, so that each variant below differs from it in one place.
 pub type BestAgain = BestBuffer<StoreWith<SpansWith<64, 2048, true>>>;
@@ -76,6 +78,8 @@ pub type WithoutSpans = BestBuffer<StoreWith<CharItems<64>>>;
 pub type WithoutLeaf64 = BestBuffer<StoreWith<SpansWith<32, 2048, true>>>;
 /// Without `max-items=2048`: 1024 items per leaf.
 pub type WithoutMaxItems2048 = BestBuffer<StoreWith<SpansWith<64, 1024, true>>>;
+/// Without `back-hint`: a char before the entry hint is looked for from the leaf's start.
+pub type WithoutBackHint = BestBuffer<StoreWith<SpansWith<64, 2048, true, false>>>;
 
 /// Every variant, in the order [`for_each_ablation!`](crate::for_each_ablation) lists them.
 pub const ABLATIONS: &[Ablation] = &[
@@ -91,6 +95,7 @@ pub const ABLATIONS: &[Ablation] = &[
     Ablation { flag: "spans", name: "best-without-spans", instead: "one entry per char, 64 per leaf" },
     Ablation { flag: "leaf=64", name: "best-without-leaf-64", instead: "32 spans per leaf" },
     Ablation { flag: "max-items=2048", name: "best-without-max-items-2048", instead: "1024 items per leaf" },
+    Ablation { flag: "back-hint", name: "best-without-back-hint", instead: "a char before the entry hint looked for from the leaf's start" },
 ];
 
 /// Calls `$callback!(Type, "best-without-<flag>")` for every variant of the ablation, in the
@@ -110,6 +115,7 @@ macro_rules! for_each_ablation {
         $callback!($crate::ablation::WithoutSpans, "best-without-spans");
         $callback!($crate::ablation::WithoutLeaf64, "best-without-leaf-64");
         $callback!($crate::ablation::WithoutMaxItems2048, "best-without-max-items-2048");
+        $callback!($crate::ablation::WithoutBackHint, "best-without-back-hint");
     };
 }
 

@@ -24,6 +24,8 @@ use std::ops::Range;
 use crate::doc::panic_delete_out_of_range;
 use crate::doc::panic_insert_out_of_range;
 use crate::doc::Doc;
+use crate::log_entries::EntryStore;
+use crate::log_entries::WideEntries;
 use crate::ops::IntegrateError;
 use crate::ops::OpBatch;
 use crate::ops::Version;
@@ -53,8 +55,14 @@ struct Pending {
 /// `KNOWN_LEN`: keep the document's length (run included) here, so that checking an edit's
 /// position does not read it through the document and its tree.
 #[derive(Clone, Debug)]
-pub struct Buffered<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool = false, const KNOWN_LEN: bool = false> {
-    doc: RefCell<Doc<S, LOG_RUNS>>,
+pub struct Buffered<
+    S: SeqStore,
+    const DELETES: bool,
+    const LOG_RUNS: bool = false,
+    const KNOWN_LEN: bool = false,
+    E: EntryStore = WideEntries,
+> {
+    doc: RefCell<Doc<S, LOG_RUNS, E>>,
     /// With `KNOWN_LEN`: the document's length in chars once the run is applied.
     known_len_chars: usize,
     pending: RefCell<Pending>,
@@ -62,9 +70,11 @@ pub struct Buffered<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool = fal
     agent: String,
 }
 
-impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bool> Buffered<S, DELETES, LOG_RUNS, KNOWN_LEN> {
+impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bool, E: EntryStore>
+    Buffered<S, DELETES, LOG_RUNS, KNOWN_LEN, E>
+{
     /// The document with the run applied.
-    fn doc(&self) -> Ref<'_, Doc<S, LOG_RUNS>> {
+    fn doc(&self) -> Ref<'_, Doc<S, LOG_RUNS, E>> {
         let mut pending = self.pending.borrow_mut();
         if pending.run != Run::None {
             apply(&mut self.doc.borrow_mut(), &mut pending);
@@ -74,7 +84,7 @@ impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bo
     }
 
     /// The document with the run applied, for writing.
-    fn doc_mut(&mut self) -> &mut Doc<S, LOG_RUNS> {
+    fn doc_mut(&mut self) -> &mut Doc<S, LOG_RUNS, E> {
         let doc = self.doc.get_mut();
         let pending = self.pending.get_mut();
         if pending.run != Run::None {
@@ -98,7 +108,7 @@ impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bo
 }
 
 /// Applies the run to `doc` and empties it.
-fn apply<S: SeqStore, const LOG_RUNS: bool>(doc: &mut Doc<S, LOG_RUNS>, pending: &mut Pending) {
+fn apply<S: SeqStore, const LOG_RUNS: bool, E: EntryStore>(doc: &mut Doc<S, LOG_RUNS, E>, pending: &mut Pending) {
     match std::mem::replace(&mut pending.run, Run::None) {
         Run::None => {}
         Run::Insert { pos_chars, .. } => {
@@ -110,8 +120,8 @@ fn apply<S: SeqStore, const LOG_RUNS: bool>(doc: &mut Doc<S, LOG_RUNS>, pending:
     }
 }
 
-impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bool> TextCrdt
-    for Buffered<S, DELETES, LOG_RUNS, KNOWN_LEN>
+impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bool, E: EntryStore> TextCrdt
+    for Buffered<S, DELETES, LOG_RUNS, KNOWN_LEN, E>
 {
     fn new(agent: &str) -> Self {
         Buffered {

@@ -21,6 +21,8 @@ use std::ops::Range;
 use crate::id::AgentId;
 use crate::id::AgentTable;
 use crate::id::Id;
+use crate::log_entries::EntryStore;
+use crate::log_entries::WideEntries;
 use crate::oplog::CharOp;
 use crate::oplog::InternalKind;
 use crate::oplog::InternalOp;
@@ -41,15 +43,15 @@ use crate::TextCrdt;
 /// one entry, as it keeps a typing run; without it, one entry per backspace. Either way the
 /// log holds the same ops.
 #[derive(Clone, Debug)]
-pub struct Doc<S: SeqStore, const LOG_RUNS: bool = false> {
+pub struct Doc<S: SeqStore, const LOG_RUNS: bool = false, E: EntryStore = WideEntries> {
     agents: AgentTable,
     /// Who local edits are attributed to.
     agent: AgentId,
     store: S,
-    log: OpLog,
+    log: OpLog<E>,
 }
 
-impl<S: SeqStore, const LOG_RUNS: bool> Doc<S, LOG_RUNS> {
+impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> Doc<S, LOG_RUNS, E> {
     /// Number of entries in the op log (coalesced runs of ops): a size measure for reports.
     pub fn op_log_entry_count(&self) -> usize {
         self.log.entry_count()
@@ -374,7 +376,7 @@ impl<S: SeqStore, const LOG_RUNS: bool> Doc<S, LOG_RUNS> {
     }
 }
 
-impl<S: SeqStore, const LOG_RUNS: bool> TextCrdt for Doc<S, LOG_RUNS> {
+impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> TextCrdt for Doc<S, LOG_RUNS, E> {
     fn new(agent: &str) -> Self {
         let mut agents = AgentTable::default();
         let agent = agents.intern(agent);
@@ -576,15 +578,15 @@ struct Plan<'b> {
 
 /// The ids known while checking a batch: the document's, plus those of the ops accepted
 /// from the batch so far.
-struct Known<'d> {
-    log: &'d OpLog,
+struct Known<'d, E: EntryStore> {
+    log: &'d OpLog<E>,
     /// Per agent (provisional agents included): char ops known so far.
     seq_count_by_agent: Vec<u32>,
     /// Per agent: indices of the planned ops, in seq order.
     planned_by_agent: Vec<Vec<usize>>,
 }
 
-impl Known<'_> {
+impl<E: EntryStore> Known<'_, E> {
     fn contains(&self, id: Id) -> bool {
         id.seq < self.seq_count_by_agent[id.agent.index()]
     }
@@ -718,7 +720,7 @@ impl<'b> OpChecker<'_, 'b> {
     fn check(
         &self,
         op: &InternalOp<'b>,
-        known: &Known<'_>,
+        known: &Known<'_, impl EntryStore>,
         planned: &[InternalOp<'b>],
     ) -> Result<Option<InternalOp<'b>>, IntegrateError> {
         for &parent in &op.parents {

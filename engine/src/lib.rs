@@ -31,6 +31,7 @@ pub mod ablation;
 pub mod buffered;
 pub mod doc;
 mod id;
+pub mod log_entries;
 mod oplog;
 mod ops;
 pub mod registry;

@@ -5,10 +5,13 @@
 //! as they are pushed (consecutive typing becomes one entry), so the log stays about as small
 //! as the edit history's runs.
 
-use std::ops::Range;
-
 use crate::id::AgentId;
 use crate::id::Id;
+use crate::log_entries::EntryCore;
+use crate::log_entries::EntryKind;
+use crate::log_entries::EntryStore;
+use crate::log_entries::Parents;
+use crate::log_entries::WideEntries;
 
 /// An op with this replica's [`AgentId`]s and borrowed text: what the algorithm pushes into
 /// the log and what an export trims and translates.
@@ -125,62 +128,10 @@ pub(crate) fn byte_of_char(text: &str, pos_chars: usize) -> usize {
         .map_or(text.len(), |(byte, _)| byte)
 }
 
-#[derive(Clone, Debug)]
-struct Entry {
-    id: Id,
-    len: u32,
-    parents: Parents,
-    kind: EntryKind,
-}
-
-/// An entry's parents. Almost every op has exactly one (the op before it), so that case is
-/// stored inline: a heap allocation per log entry was the engine's main allocation on local
-/// replay (perf, sveltecomponent).
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Parents {
-    One(Id),
-    Other(Vec<Id>),
-}
-
-impl Parents {
-    fn from_slice(parents: &[Id]) -> Parents {
-        match parents {
-            [one] => Parents::One(*one),
-            _ => Parents::Other(parents.to_vec()),
-        }
-    }
-
-}
-
-impl std::ops::Deref for Parents {
-    type Target = [Id];
-    fn deref(&self) -> &[Id] {
-        match self {
-            Parents::One(one) => std::slice::from_ref(one),
-            Parents::Other(parents) => parents,
-        }
-    }
-}
-
-#[derive(Clone, Debug)]
-enum EntryKind {
-    /// `text_bytes` indexes `OpLog::inserted_text`.
-    Insert {
-        origin_left: Option<Id>,
-        origin_right: Option<Id>,
-        text_bytes: Range<usize>,
-    },
-    /// Char op `k` deletes `target + k`, or `target - k` if `backward` (a backspace run,
-    /// logged as one entry by a document with `LOG_RUNS`; always at least 2 char ops).
-    Delete {
-        target: Id,
-        backward: bool,
-    },
-}
-
+/// The op log over the entry store `E` (see [`crate::log_entries`]).
 #[derive(Clone, Debug, Default)]
-pub(crate) struct OpLog {
-    entries: Vec<Entry>,
+pub(crate) struct OpLog<E: EntryStore = WideEntries> {
+    entries: E,
     /// Text of all insert entries, in log order; one allocation instead of one per entry.
     inserted_text: String,
     /// For each agent, its entries' indices in seq order: finds an id's op in O(log n).
@@ -191,7 +142,7 @@ pub(crate) struct OpLog {
     frontier: Vec<Id>,
 }
 
-impl OpLog {
+impl<E: EntryStore> OpLog<E> {
     /// Makes room for agents up to `agent`; agents are interned before their first op.
     pub(crate) fn ensure_agent(&mut self, agent: AgentId) {
         let count = agent.index() + 1;
@@ -262,28 +213,24 @@ impl OpLog {
                     origin_right,
                     text,
                 } => {
-                    let start = self.inserted_text.len();
+                    let text_start = self.inserted_text.len();
                     self.inserted_text.push_str(text);
                     EntryKind::Insert {
                         origin_left,
                         origin_right,
-                        text_bytes: start..self.inserted_text.len(),
+                        text_start,
+                        text_end: self.inserted_text.len(),
                     }
                 }
                 InternalKind::Delete { target } => EntryKind::Delete {
-                target,
-                backward: backward && len > 1,
-            },
+                    target,
+                    backward: backward && len > 1,
+                },
             };
             let entry_index =
                 u32::try_from(self.entries.len()).expect("more than u32::MAX log entries");
             self.entries_by_agent[id.agent.index()].push(entry_index);
-            self.entries.push(Entry {
-                id,
-                len,
-                parents,
-                kind,
-            });
+            self.entries.push(EntryCore { id, len, kind }, parents);
         }
     }
 
@@ -299,10 +246,11 @@ impl OpLog {
         kind: InternalKind<'_>,
         backward: bool,
     ) -> bool {
-        let Some(last) = self.entries.last_mut() else {
+        if self.entries.is_empty() {
             return false;
-        };
-        let last_id = last.id.plus(last.len - 1);
+        }
+        let mut last = self.entries.core(self.entries.len() - 1);
+        let last_id = last.last_id();
         if last.id.agent != id.agent || id.seq != last_id.seq + 1 || parents != [last_id] {
             return false;
         }
@@ -310,7 +258,7 @@ impl OpLog {
             (
                 EntryKind::Insert {
                     origin_right,
-                    text_bytes,
+                    text_end,
                     ..
                 },
                 InternalKind::Insert {
@@ -319,9 +267,9 @@ impl OpLog {
                     text,
                 },
             ) if new_left == Some(last_id) && new_right == *origin_right => {
-                debug_assert_eq!(text_bytes.end, self.inserted_text.len());
+                debug_assert_eq!(*text_end, self.inserted_text.len());
                 self.inserted_text.push_str(text);
-                text_bytes.end = self.inserted_text.len();
+                *text_end = self.inserted_text.len();
             }
             (
                 EntryKind::Delete {
@@ -347,6 +295,7 @@ impl OpLog {
             _ => return false,
         }
         last.len += len;
+        self.entries.set_last_core(last);
         true
     }
 
@@ -384,31 +333,33 @@ impl OpLog {
         }
         let by_seq = &self.entries_by_agent[id.agent.index()];
         let after = by_seq
-            .partition_point(|&entry_index| self.entries[entry_index as usize].id.seq <= id.seq);
+            .partition_point(|&entry_index| self.entries.core(entry_index as usize).id.seq <= id.seq);
         let entry_index = by_seq[after - 1] as usize;
-        let entry = &self.entries[entry_index];
+        let entry = self.entries.core(entry_index);
         debug_assert!(id.seq < entry.id.seq + entry.len);
         Some((entry_index, id.seq - entry.id.seq))
     }
 
-    /// The entry's ops: the whole entry as one op, or a backward delete run as one op per
+    /// Entry `index`'s ops: the whole entry as one op, or a backward delete run as one op per
     /// char (an op's chars go forward).
-    fn entry_ops<'e>(&'e self, entry: &'e Entry) -> impl Iterator<Item = InternalOp<'e>> + 'e {
+    fn entry_ops(&self, index: usize) -> impl Iterator<Item = InternalOp<'_>> + '_ {
+        let entry = self.entries.core(index);
         let (count, backward) = match entry.kind {
             EntryKind::Delete { backward: true, .. } => (entry.len, true),
             _ => (1, false),
         };
         (0..count).map(move |offset| {
             if backward {
-                self.backward_char_op(entry, offset)
+                self.backward_char_op(index, offset)
             } else {
-                self.entry_op(entry)
+                self.entry_op(index)
             }
         })
     }
 
-    /// Char op `offset` of a backward delete entry, as a one-char op.
-    fn backward_char_op(&self, entry: &Entry, offset: u32) -> InternalOp<'_> {
+    /// Char op `offset` of backward delete entry `index`, as a one-char op.
+    fn backward_char_op(&self, index: usize, offset: u32) -> InternalOp<'_> {
+        let entry = self.entries.core(index);
         let EntryKind::Delete { target, backward: true } = entry.kind else {
             unreachable!("not a backward delete entry");
         };
@@ -416,7 +367,7 @@ impl OpLog {
             id: entry.id.plus(offset),
             len: 1,
             parents: if offset == 0 {
-                entry.parents.to_vec()
+                self.entries.parents(index).to_vec()
             } else {
                 vec![entry.id.plus(offset - 1)]
             },
@@ -429,43 +380,44 @@ impl OpLog {
         }
     }
 
-    /// The entry as one op. Not for backward delete runs (see [`OpLog::entry_ops`]).
-    fn entry_op(&self, entry: &Entry) -> InternalOp<'_> {
-        let kind = match &entry.kind {
+    /// Entry `index` as one op. Not for backward delete runs (see [`OpLog::entry_ops`]).
+    fn entry_op(&self, index: usize) -> InternalOp<'_> {
+        let entry = self.entries.core(index);
+        let kind = match entry.kind {
             EntryKind::Insert {
                 origin_left,
                 origin_right,
-                text_bytes,
+                text_start,
+                text_end,
             } => InternalKind::Insert {
-                origin_left: *origin_left,
-                origin_right: *origin_right,
-                text: &self.inserted_text[text_bytes.clone()],
+                origin_left,
+                origin_right,
+                text: &self.inserted_text[text_start..text_end],
             },
             EntryKind::Delete { target, backward } => {
                 debug_assert!(!backward, "a backward run is not one op");
-                InternalKind::Delete { target: *target }
+                InternalKind::Delete { target }
             }
         };
         InternalOp {
             id: entry.id,
             len: entry.len,
-            parents: entry.parents.to_vec(),
+            parents: self.entries.parents(index).to_vec(),
             kind,
         }
     }
 
     /// The ops in log order (a causal order).
     pub(crate) fn ops(&self) -> impl Iterator<Item = InternalOp<'_>> + '_ {
-        self.entries.iter().flat_map(|entry| self.entry_ops(entry))
+        (0..self.entries.len()).flat_map(|index| self.entry_ops(index))
     }
 
     /// The char op with id `id`, if the log has it.
     pub(crate) fn char_op(&self, id: Id) -> Option<CharOp> {
         let (entry_index, offset) = self.find(id)?;
-        let entry = &self.entries[entry_index];
-        Some(match entry.kind {
-            EntryKind::Delete { backward: true, .. } => self.backward_char_op(entry, offset).char_op(0),
-            _ => self.entry_op(entry).char_op(offset),
+        Some(match self.entries.core(entry_index).kind {
+            EntryKind::Delete { backward: true, .. } => self.backward_char_op(entry_index, offset).char_op(0),
+            _ => self.entry_op(entry_index).char_op(offset),
         })
     }
 
@@ -473,7 +425,7 @@ impl OpLog {
     pub(crate) fn is_insert(&self, id: Id) -> Option<bool> {
         let (entry_index, _) = self.find(id)?;
         Some(matches!(
-            self.entries[entry_index].kind,
+            self.entries.core(entry_index).kind,
             EntryKind::Insert { .. }
         ))
     }
@@ -485,7 +437,7 @@ impl OpLog {
         for (agent_index, by_seq) in self.entries_by_agent.iter().enumerate() {
             let mut next_seq = 0;
             for &entry_index in by_seq {
-                let entry = &self.entries[entry_index as usize];
+                let entry = self.entries.core(entry_index as usize);
                 assert_eq!(entry.id.agent.index(), agent_index);
                 assert_eq!(
                     entry.id.seq, next_seq,
@@ -498,28 +450,36 @@ impl OpLog {
         let indexed: usize = self.entries_by_agent.iter().map(Vec::len).sum();
         assert_eq!(indexed, self.entries.len());
         // Insert texts tile `inserted_text` in log order.
-        let mut text_end = 0;
-        for (entry_index, entry) in self.entries.iter().enumerate() {
+        let mut expected_text_start = 0;
+        for entry_index in 0..self.entries.len() {
+            let entry = self.entries.core(entry_index);
             assert!(entry.len > 0);
             assert!(entry.id.agent.index() < agent_count);
-            if let EntryKind::Insert { text_bytes, .. } = &entry.kind {
-                assert_eq!(text_bytes.start, text_end);
-                text_end = text_bytes.end;
-                let text = &self.inserted_text[text_bytes.clone()];
+            if let EntryKind::Insert {
+                text_start,
+                text_end,
+                ..
+            } = entry.kind
+            {
+                assert_eq!(text_start, expected_text_start);
+                expected_text_start = text_end;
+                let text = &self.inserted_text[text_start..text_end];
                 assert_eq!(text.chars().count(), entry.len as usize);
             }
-            self.assert_entry_depends_on_earlier(entry_index, entry);
+            self.assert_entry_depends_on_earlier(entry_index);
         }
-        assert_eq!(text_end, self.inserted_text.len());
+        assert_eq!(expected_text_start, self.inserted_text.len());
+        self.entries.assert_invariants();
         self.assert_frontier();
     }
 
     /// Parents, origins and delete targets name char ops logged before the entry, and origins
     /// and targets are inserts: the log is in a causal order.
-    fn assert_entry_depends_on_earlier(&self, entry_index: usize, entry: &Entry) {
+    fn assert_entry_depends_on_earlier(&self, entry_index: usize) {
+        let entry = self.entries.core(entry_index);
         let earlier = |id: Id| matches!(self.find(id), Some((found, _)) if found < entry_index);
         let earlier_insert = |id: Id| earlier(id) && self.is_insert(id) == Some(true);
-        for &parent in entry.parents.iter() {
+        for &parent in self.entries.parents(entry_index).iter() {
             assert!(
                 earlier(parent),
                 "entry {entry_index} has parent {parent:?} not logged before it"
@@ -570,9 +530,7 @@ impl OpLog {
                 seq: self.seq_count_by_agent[agent_index] - 1,
             })
             .filter(|last| {
-                self.entries
-                    .iter()
-                    .all(|entry| !entry.parents.contains(last))
+                (0..self.entries.len()).all(|index| !self.entries.parents(index).contains(last))
             })
             .collect();
         let mut actual = self.frontier.clone();

@@ -96,6 +96,8 @@ pub const STEPS: &[StepInfo] = &[
     steps::s26_max_items_2048::S26MaxItems2048::INFO,
     steps::s27_max_items_4096::S27MaxItems4096::INFO,
     steps::s28_bulk_insert_retried::S28BulkInsertRetried::INFO,
+    steps::s29_compact_log::S29CompactLog::INFO,
+    steps::s30_back_hint::S30BackHint::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -103,7 +105,7 @@ pub const STEPS: &[StepInfo] = &[
 pub const STEPS: &[StepInfo] = &[Best::INFO];
 
 /// The fastest kept step: what the harness calls `engine`.
-pub type Best = steps::s26_max_items_2048::S26MaxItems2048;
+pub type Best = steps::s30_back_hint::S30BackHint;
 
 /// Calls `$callback!(StepType, "step-name")` for every registered step, in log order.
 ///
@@ -155,6 +157,8 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s26_max_items_2048::S26MaxItems2048, "s26-max-items-2048");
         $callback!($crate::steps::s27_max_items_4096::S27MaxItems4096, "s27-max-items-4096");
         $callback!($crate::steps::s28_bulk_insert_retried::S28BulkInsertRetried, "s28-bulk-insert-retried");
+        $callback!($crate::steps::s29_compact_log::S29CompactLog, "s29-compact-log");
+        $callback!($crate::steps::s30_back_hint::S30BackHint, "s30-back-hint");
     };
 }
 
@@ -163,6 +167,6 @@ macro_rules! for_each_step {
 #[macro_export]
 macro_rules! for_each_step {
     ($callback:ident) => {
-        $callback!($crate::Best, "s26-max-items-2048");
+        $callback!($crate::Best, "s30-back-hint");
     };
 }

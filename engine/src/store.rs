@@ -212,6 +212,8 @@ mod tests {
             $callback!(LeafStore<Spans<WideSpan, 3, 6, true>, BTreeIndex<4>, LazyIdIndex<FlatIdIndex>, true, true>);
             $callback!(crate::steps::s23_leaf_reserve::Store);
             $callback!(crate::steps::s26_max_items_2048::Store);
+            $callback!(LeafStore<Spans<WideSpan, 3, 6, true, true>, BTreeIndex<4>, LazyIdIndex<FlatIdIndex>, true, true>);
+            $callback!(crate::steps::s30_back_hint::Store);
         };
     }
 

@@ -31,3 +31,5 @@ pub mod s25_leaf_128;
 pub mod s26_max_items_2048;
 pub mod s27_max_items_4096;
 pub mod s28_bulk_insert_retried;
+pub mod s29_compact_log;
+pub mod s30_back_hint;

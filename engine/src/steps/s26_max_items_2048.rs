@@ -29,7 +29,7 @@ impl Step for S26MaxItems2048 {
         why: "With 64 spans a leaf often reaches the item cap before the span cap; a higher cap means fewer leaves again, at the price of longer text to shift inside a leaf on every insert.",
         invariant: "As s24, with at most 2048 items per leaf.",
         code: "engine/src/steps/s26_max_items_2048.rs: the store type (`Spans<WideSpan, 64, 2048, true>`)",
-        notes: "Kept: `crdt-bench ab engine/s24-leaf-64 engine/s26-max-items-2048` gave 1.061x on rustcode (its long pastes fill leaves by items, not spans), 1.057x on automerge-paper, 1.020x on seph-blog1, 1.016x on sveltecomponent. With 128 spans per leaf the same cap had looked worse (measured against s23): the two capacities interact, so each is timed against the step it changes.",
+        notes: "Kept (best until s30): `crdt-bench ab engine/s24-leaf-64 engine/s26-max-items-2048` gave 1.061x on rustcode (its long pastes fill leaves by items, not spans), 1.057x on automerge-paper, 1.020x on seph-blog1, 1.016x on sveltecomponent. With 128 spans per leaf the same cap had looked worse (measured against s23): the two capacities interact, so each is timed against the step it changes.",
         skip_traces: &[],
         quick_skip_traces: &[],
     };

@@ -440,17 +440,27 @@ impl SpanLayout for PackedSpan {
 /// one long pasted span cannot make a leaf's text (which every insert into the leaf shifts)
 /// arbitrarily long: an overfull leaf is then split in the middle of its items.
 ///
+/// `BACK_HINT`: a char before the entry hint (a backspace past the start of the span last
+/// edited, a jump back a little) is found by walking back from the hint, not by scanning
+/// from the leaf's first span.
+///
 /// `RESERVE`: a leaf split off another starts with the other's capacities (for spans and
 /// text) instead of exactly its contents, so the inserts that refill it do not grow its
 /// `Vec` and `String` step by step (each growth a `malloc`, a copy and a `free`).
 #[derive(Clone, Debug)]
-pub struct Spans<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize = { usize::MAX }, const RESERVE: bool = false> {
+pub struct Spans<
+    S: SpanLayout,
+    const CAP: usize,
+    const MAX_ITEMS: usize = { usize::MAX },
+    const RESERVE: bool = false,
+    const BACK_HINT: bool = false,
+> {
     spans: Vec<S>,
     text: String,
     counts: Counts,
 }
 
-impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool> Default for Spans<S, CAP, MAX_ITEMS, RESERVE> {
+impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool> Default for Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT> {
     fn default() -> Self {
         Spans {
             spans: Vec::new(),
@@ -460,7 +470,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
     }
 }
 
-impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool> Spans<S, CAP, MAX_ITEMS, RESERVE> {
+impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool> Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT> {
     /// The span holding item `item` and the item's offset in it. Requires `item < items`.
     #[inline]
     fn locate(&self, item: usize) -> (usize, u32) {
@@ -489,6 +499,21 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
     fn locate_char_from(&self, pos_chars: usize, hint: Option<EntryHint>) -> (usize, u32, Counts) {
         let (first, mut start) = match hint {
             Some(hint) if hint.index < self.spans.len() && hint.start.chars <= pos_chars => (hint.index, hint.start),
+            // Nearer the hint than the leaf's start: walk back until a span starts at or
+            // before the char, then scan forward as usual.
+            Some(hint) if BACK_HINT && hint.index < self.spans.len() && pos_chars >= hint.start.chars / 2 => {
+                let (mut index, mut start) = (hint.index, hint.start);
+                while start.chars > pos_chars {
+                    index -= 1;
+                    let span = self.spans[index];
+                    let len = span.len() as usize;
+                    start.items -= len;
+                    if !span.deleted() {
+                        start.chars -= len;
+                    }
+                }
+                (index, start)
+            }
             _ => (0, Counts::ZERO),
         };
         for (index, span) in self.spans.iter().enumerate().skip(first) {
@@ -639,7 +664,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
     }
 }
 
-impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool> Leaf for Spans<S, CAP, MAX_ITEMS, RESERVE> {
+impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool> Leaf for Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT> {
     fn is_overfull(&self) -> bool {
         self.spans.len() > CAP || self.counts.items > MAX_ITEMS
     }
