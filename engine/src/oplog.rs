@@ -179,11 +179,12 @@ impl<E: EntryStore> OpLog<E> {
     /// Appends `op`, extending the last entry when `op` continues it (with `BACKWARD_RUNS`,
     /// also when a one-char delete continues a backspace run).
     pub(crate) fn push<const BACKWARD_RUNS: bool>(&mut self, op: &InternalOp<'_>) {
-        self.push_entry::<BACKWARD_RUNS>(op.id, op.len, Parents::from_slice(&op.parents), op.kind, false);
+        self.push_entry::<BACKWARD_RUNS>(op.id, op.len, Parents::from_slice(&op.parents), op.kind, false, true);
     }
 
     /// [`OpLog::push`] of the op `id`, `len`, `parents`, `kind`; a delete with `backward`
-    /// deletes `target`, `target - 1`, ... (only with `BACKWARD_RUNS`).
+    /// deletes `target`, `target - 1`, ... (only with `BACKWARD_RUNS`). `may_extend: false`
+    /// when the caller already found that the op does not continue the last entry.
     fn push_entry<const BACKWARD_RUNS: bool>(
         &mut self,
         id: Id,
@@ -191,6 +192,7 @@ impl<E: EntryStore> OpLog<E> {
         parents: Parents,
         kind: InternalKind<'_>,
         backward: bool,
+        may_extend: bool,
     ) {
         debug_assert!(BACKWARD_RUNS || !backward);
         assert_eq!(
@@ -206,7 +208,7 @@ impl<E: EntryStore> OpLog<E> {
             .retain(|frontier_id| frontier_id.agent != id.agent && !parents.contains(frontier_id));
         self.frontier.push(id.plus(len - 1));
         self.seq_count_by_agent[id.agent.index()] = new_seq_count;
-        if !self.try_extend_last_with::<BACKWARD_RUNS>(id, len, &parents, kind, backward) {
+        if !(may_extend && self.try_extend_last_with::<BACKWARD_RUNS>(id, len, &parents, kind, backward)) {
             let kind = match kind {
                 InternalKind::Insert {
                     origin_left,
@@ -322,7 +324,8 @@ impl<E: EntryStore> OpLog<E> {
             self.frontier[0] = id.plus(len - 1);
         } else {
             let parents = Parents::from_slice(&self.frontier);
-            self.push_entry::<BACKWARD_RUNS>(id, len, parents, kind, backward);
+            // Not extending again: that was just tried with the same parents.
+            self.push_entry::<BACKWARD_RUNS>(id, len, parents, kind, backward, false);
         }
     }
 
