@@ -13,6 +13,8 @@
 
 use crate::buffered::Buffered;
 use crate::doc::Doc;
+use crate::log_entries::ChunkedEntries;
+use crate::log_entries::WideEntries;
 use crate::structure::btree::BTreeIndex;
 use crate::structure::id_index::FlatIdIndex;
 use crate::structure::id_index::LazyIdIndex;
@@ -33,11 +35,14 @@ pub struct Ablation {
     pub instead: &'static str,
 }
 
-/// The store the ablation starts from: `Best`'s (s30's).
+/// The store the ablation starts from: `Best`'s (s32's, which is s30's).
 pub type BestStore = crate::steps::s30_back_hint::Store;
 
+/// `Best`'s op log entries.
+type BestEntries = ChunkedEntries;
+
 /// `Best`'s buffer (deletes buffered, backspace runs in the log, the length kept) over `S`.
-type BestBuffer<S> = Buffered<S, true, true, true>;
+type BestBuffer<S> = Buffered<S, true, true, true, BestEntries>;
 
 /// `Best`'s store with leaf type `L`, leaf index `X`, id table `I` and the two store flags.
 type StoreWith<L, X = BTreeIndex<16>, I = LazyIdIndex<FlatIdIndex>, const CURSOR: bool = true, const DEFER: bool = true> =
@@ -53,13 +58,13 @@ pub type BestAgain = BestBuffer<StoreWith<SpansWith<64, 2048, true>>>;
 
 /// Without `buffered-inserts` (and so without `buffered-deletes`, which extends that buffer;
 /// `known-length` belongs to the buffer too): the document itself.
-pub type WithoutBuffering = Doc<BestStore, true>;
+pub type WithoutBuffering = Doc<BestStore, true, BestEntries>;
 /// Without `buffered-deletes`: only typing runs are buffered.
-pub type WithoutBufferedDeletes = Buffered<BestStore, false, true, true>;
+pub type WithoutBufferedDeletes = Buffered<BestStore, false, true, true, BestEntries>;
 /// Without `log-backspace-runs`: a backspace is its own log entry.
-pub type WithoutLogBackspaceRuns = Buffered<BestStore, true, false, true>;
+pub type WithoutLogBackspaceRuns = Buffered<BestStore, true, false, true, BestEntries>;
 /// Without `known-length`: the buffer reads the length through the document.
-pub type WithoutKnownLength = Buffered<BestStore, true, true, false>;
+pub type WithoutKnownLength = Buffered<BestStore, true, true, false, BestEntries>;
 /// Without `lazy-id-index`: the id table is kept from the first keystroke.
 pub type WithoutLazyIdIndex = BestBuffer<StoreWith<SpansWith<64, 2048, true>, BTreeIndex<16>, FlatIdIndex>>;
 /// Without `leaf-reserve`: a split-off leaf gets exactly its contents' capacity.
@@ -80,6 +85,8 @@ pub type WithoutLeaf64 = BestBuffer<StoreWith<SpansWith<32, 2048, true>>>;
 pub type WithoutMaxItems2048 = BestBuffer<StoreWith<SpansWith<64, 1024, true>>>;
 /// Without `back-hint`: a char before the entry hint is looked for from the leaf's start.
 pub type WithoutBackHint = BestBuffer<StoreWith<SpansWith<64, 2048, true, false>>>;
+/// Without `chunked-log`: the op log's entries in one `Vec` that doubles as it grows.
+pub type WithoutChunkedLog = Buffered<BestStore, true, true, true, WideEntries>;
 
 /// Every variant, in the order [`for_each_ablation!`](crate::for_each_ablation) lists them.
 pub const ABLATIONS: &[Ablation] = &[
@@ -96,6 +103,7 @@ pub const ABLATIONS: &[Ablation] = &[
     Ablation { flag: "leaf=64", name: "best-without-leaf-64", instead: "32 spans per leaf" },
     Ablation { flag: "max-items=2048", name: "best-without-max-items-2048", instead: "1024 items per leaf" },
     Ablation { flag: "back-hint", name: "best-without-back-hint", instead: "a char before the entry hint looked for from the leaf's start" },
+    Ablation { flag: "chunked-log", name: "best-without-chunked-log", instead: "the op log in one doubling Vec" },
 ];
 
 /// Calls `$callback!(Type, "best-without-<flag>")` for every variant of the ablation, in the
@@ -116,6 +124,7 @@ macro_rules! for_each_ablation {
         $callback!($crate::ablation::WithoutLeaf64, "best-without-leaf-64");
         $callback!($crate::ablation::WithoutMaxItems2048, "best-without-max-items-2048");
         $callback!($crate::ablation::WithoutBackHint, "best-without-back-hint");
+        $callback!($crate::ablation::WithoutChunkedLog, "best-without-chunked-log");
     };
 }
 

@@ -4,6 +4,8 @@
 //! [`Parents`]; a store decides the bytes:
 //! - [`WideEntries`]: one `Vec` of plain entries with their parents inline (80 bytes each, and
 //!   an enum with a `Vec` inside, so dropping the log visits every entry);
+//! - [`ChunkedEntries`] (the *chunked log*): the same entries in fixed-size chunks, so that
+//!   the log never copies itself as it grows;
 //! - [`CompactEntries`] (the *compact log*): 36-byte `Copy` entries, and an entry's parents
 //!   stored only where they are not "the op just before it in the log", which is the case for
 //!   every local edit (a replica edits at its own frontier). Perf on rustcode had the log's
@@ -170,6 +172,84 @@ impl EntryStore for WideEntries {
         let last = self.entries.last_mut().expect("no entry to extend");
         debug_assert_eq!(last.core.id, core.id);
         last.core = core;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// Plain entries in chunks of `CHUNK`, each allocated once at its full size: a growing log
+/// never moves what it holds (a `Vec` that doubles copies every entry on each growth, and
+/// `realloc` copied: perf had that at 4-5% of a local replay).
+#[derive(Debug, Default)]
+pub struct ChunkedEntries<const CHUNK: usize = 4096> {
+    /// Each with room for `CHUNK` entries, so that pushing never reallocates one.
+    chunks: Vec<Vec<WideEntry>>,
+    len: usize,
+}
+
+impl<const CHUNK: usize> Clone for ChunkedEntries<CHUNK> {
+    /// A clone (a fork) keeps each chunk's full capacity: a derived `Clone` would size the
+    /// last chunk to its contents, and the clone's next push would reallocate it.
+    fn clone(&self) -> Self {
+        let chunks = self
+            .chunks
+            .iter()
+            .map(|chunk| {
+                let mut copy = Vec::with_capacity(CHUNK);
+                copy.extend_from_slice(chunk);
+                copy
+            })
+            .collect();
+        ChunkedEntries { chunks, len: self.len }
+    }
+}
+
+impl<const CHUNK: usize> ChunkedEntries<CHUNK> {
+    #[inline]
+    fn entry(&self, index: usize) -> &WideEntry {
+        &self.chunks[index / CHUNK][index % CHUNK]
+    }
+}
+
+impl<const CHUNK: usize> EntryStore for ChunkedEntries<CHUNK> {
+    #[inline]
+    fn len(&self) -> usize {
+        self.len
+    }
+    #[inline]
+    fn core(&self, index: usize) -> EntryCore {
+        self.entry(index).core
+    }
+    fn parents(&self, index: usize) -> ParentsRef<'_> {
+        (&self.entry(index).parents).into()
+    }
+    #[inline]
+    fn push(&mut self, core: EntryCore, parents: Parents) {
+        if self.len % CHUNK == 0 {
+            self.chunks.push(Vec::with_capacity(CHUNK));
+        }
+        let chunk = self.chunks.last_mut().expect("a chunk with room");
+        debug_assert!(chunk.len() < CHUNK && chunk.capacity() >= CHUNK);
+        chunk.push(WideEntry { core, parents });
+        self.len += 1;
+    }
+    #[inline]
+    fn set_last_core(&mut self, core: EntryCore) {
+        let last = self
+            .chunks
+            .last_mut()
+            .and_then(|chunk| chunk.last_mut())
+            .expect("no entry to extend");
+        debug_assert_eq!(last.core.id, core.id);
+        last.core = core;
+    }
+    fn assert_invariants(&self) {
+        assert_eq!(self.chunks.len(), self.len.div_ceil(CHUNK), "chunk count");
+        for (number, chunk) in self.chunks.iter().enumerate() {
+            let full = number + 1 < self.chunks.len();
+            assert!(chunk.capacity() >= CHUNK, "chunk {number} has no room for {CHUNK} entries");
+            assert!(!full || chunk.len() == CHUNK, "chunk {number} is not full but not the last");
+        }
     }
 }
 
@@ -419,6 +499,7 @@ mod tests {
             let mut model: Vec<(EntryCore, Vec<Id>)> = Vec::new();
             let mut wide = WideEntries::default();
             let mut compact = CompactEntries::default();
+            let mut chunked = ChunkedEntries::<7>::default();
             let mut text_end = 0;
             for _ in 0..rng.gen_range(0..200) {
                 if !model.is_empty() && rng.gen_bool(0.2) {
@@ -427,6 +508,7 @@ mod tests {
                     let core = *core;
                     wide.set_last_core(core);
                     compact.set_last_core(core);
+                    chunked.set_last_core(core);
                     continue;
                 }
                 let core = random_core(&mut rng, &mut text_end);
@@ -438,16 +520,28 @@ mod tests {
                 };
                 wide.push(core, Parents::from_slice(&parents));
                 compact.push(core, Parents::from_slice(&parents));
+                chunked.push(core, Parents::from_slice(&parents));
                 model.push((core, parents));
             }
             compact.assert_invariants();
+            chunked.assert_invariants();
+            // A fork keeps the chunks' room.
+            let mut forked = chunked.clone();
+            forked.assert_invariants();
+            if let Some((core, parents)) = model.last() {
+                forked.push(*core, Parents::from_slice(parents));
+                forked.assert_invariants();
+            }
             assert_eq!(wide.len(), model.len());
+            assert_eq!(chunked.len(), model.len());
             assert_eq!(compact.len(), model.len());
             for (index, (core, parents)) in model.iter().enumerate() {
                 assert_eq!(wide.core(index), *core, "seed {seed} entry {index}");
                 assert_eq!(compact.core(index), *core, "seed {seed} entry {index}");
                 assert_eq!(&*wide.parents(index), parents.as_slice(), "seed {seed} entry {index}");
                 assert_eq!(&*compact.parents(index), parents.as_slice(), "seed {seed} entry {index}");
+                assert_eq!(chunked.core(index), *core, "seed {seed} entry {index}");
+                assert_eq!(&*chunked.parents(index), parents.as_slice(), "seed {seed} entry {index}");
             }
         }
     }

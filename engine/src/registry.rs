@@ -98,6 +98,8 @@ pub const STEPS: &[StepInfo] = &[
     steps::s28_bulk_insert_retried::S28BulkInsertRetried::INFO,
     steps::s29_compact_log::S29CompactLog::INFO,
     steps::s30_back_hint::S30BackHint::INFO,
+    steps::s31_lens_apart::S31LensApart::INFO,
+    steps::s32_chunked_log::S32ChunkedLog::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -105,7 +107,7 @@ pub const STEPS: &[StepInfo] = &[
 pub const STEPS: &[StepInfo] = &[Best::INFO];
 
 /// The fastest kept step: what the harness calls `engine`.
-pub type Best = steps::s30_back_hint::S30BackHint;
+pub type Best = steps::s32_chunked_log::S32ChunkedLog;
 
 /// Calls `$callback!(StepType, "step-name")` for every registered step, in log order.
 ///
@@ -159,6 +161,8 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s28_bulk_insert_retried::S28BulkInsertRetried, "s28-bulk-insert-retried");
         $callback!($crate::steps::s29_compact_log::S29CompactLog, "s29-compact-log");
         $callback!($crate::steps::s30_back_hint::S30BackHint, "s30-back-hint");
+        $callback!($crate::steps::s31_lens_apart::S31LensApart, "s31-lens-apart");
+        $callback!($crate::steps::s32_chunked_log::S32ChunkedLog, "s32-chunked-log");
     };
 }
 
@@ -167,6 +171,6 @@ macro_rules! for_each_step {
 #[macro_export]
 macro_rules! for_each_step {
     ($callback:ident) => {
-        $callback!($crate::Best, "s30-back-hint");
+        $callback!($crate::Best, "s32-chunked-log");
     };
 }

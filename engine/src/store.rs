@@ -214,6 +214,9 @@ mod tests {
             $callback!(crate::steps::s26_max_items_2048::Store);
             $callback!(LeafStore<Spans<WideSpan, 3, 6, true, true>, BTreeIndex<4>, LazyIdIndex<FlatIdIndex>, true, true>);
             $callback!(crate::steps::s30_back_hint::Store);
+            $callback!(LeafStore<Spans<WideSpan, 3, 6, true, true, true>, BTreeIndex<4>, LazyIdIndex<FlatIdIndex>, true, true>);
+            $callback!(LeafStore<Spans<PackedSpan, 3, 6, false, false, true>, BTreeIndex<4>, FlatIdIndex, true, true>);
+            $callback!(crate::steps::s31_lens_apart::Store);
         };
     }
 

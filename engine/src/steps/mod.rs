@@ -33,3 +33,5 @@ pub mod s27_max_items_4096;
 pub mod s28_bulk_insert_retried;
 pub mod s29_compact_log;
 pub mod s30_back_hint;
+pub mod s31_lens_apart;
+pub mod s32_chunked_log;
