@@ -100,6 +100,7 @@ pub const STEPS: &[StepInfo] = &[
     steps::s30_back_hint::S30BackHint::INFO,
     steps::s31_lens_apart::S31LensApart::INFO,
     steps::s32_chunked_log::S32ChunkedLog::INFO,
+    steps::s33_chunked_log_1k::S33ChunkedLog1k::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -163,6 +164,7 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s30_back_hint::S30BackHint, "s30-back-hint");
         $callback!($crate::steps::s31_lens_apart::S31LensApart, "s31-lens-apart");
         $callback!($crate::steps::s32_chunked_log::S32ChunkedLog, "s32-chunked-log");
+        $callback!($crate::steps::s33_chunked_log_1k::S33ChunkedLog1k, "s33-chunked-log-1k");
     };
 }
 
