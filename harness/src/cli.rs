@@ -143,7 +143,8 @@ pub struct CompareArgs {
     /// Timed time to aim for per (subject, trace) cell, in seconds [default: 2, or 0.3 with --quick].
     #[arg(long, value_name = "SECONDS")]
     pub budget: Option<f64>,
-    /// Interleaving rounds [default: 10, or 3 with --quick].
+    /// Interleaving rounds, at least [default: 10, or 3 with --quick]; more when a cell has
+    /// more samples, so that no subject runs more than 2 samples in a row.
     #[arg(long, value_name = "N")]
     pub rounds: Option<usize>,
     /// Minimum samples per cell [default: 5, or 3 with --quick].

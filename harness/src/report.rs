@@ -90,7 +90,7 @@ impl Results {
         let s = &self.settings;
         format!(
             "Machine: {}. Commit {}{}. {} ({}, {}). Workload `{}`, {}; positions in {}; samples interleaved round-robin, \
-             {} rounds, budget {} per cell, min {} samples; every sample verified against endContent. {}",
+             at least {} rounds (at most 2 samples of a subject in a row), budget {} per cell, min {} samples; every sample verified against endContent. {}",
             self.machine.one_line(),
             self.git.short(),
             if self.git.dirty { " (uncommitted changes)" } else { "" },
