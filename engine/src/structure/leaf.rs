@@ -468,6 +468,18 @@ pub struct Spans<
     counts: Counts,
 }
 
+/// `vec.split_off(at)`; with `RESERVE`, the part moved out gets `vec`'s capacity (see
+/// [`Spans`]).
+fn split_off_vec<T: Copy, const RESERVE: bool>(vec: &mut Vec<T>, at: usize) -> Vec<T> {
+    if !RESERVE {
+        return vec.split_off(at);
+    }
+    let mut moved = Vec::with_capacity(vec.capacity());
+    moved.extend_from_slice(&vec[at..]);
+    vec.truncate(at);
+    moved
+}
+
 /// The tombstone bit of an entry of `Spans::lens`.
 const LEN_DELETED_BIT: u32 = 1 << 31;
 
@@ -635,24 +647,8 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
 
     /// Moves spans `at..` (with their text and counts) into a new leaf.
     fn split_off_spans(&mut self, at: usize) -> Self {
-        let spans = if RESERVE {
-            let mut spans = Vec::with_capacity(self.spans.capacity());
-            spans.extend_from_slice(&self.spans[at..]);
-            self.spans.truncate(at);
-            spans
-        } else {
-            self.spans.split_off(at)
-        };
-        let lens = if !LENS_APART {
-            Vec::new()
-        } else if RESERVE {
-            let mut lens = Vec::with_capacity(self.lens.capacity());
-            lens.extend_from_slice(&self.lens[at..]);
-            self.lens.truncate(at);
-            lens
-        } else {
-            self.lens.split_off(at)
-        };
+        let spans = split_off_vec::<_, RESERVE>(&mut self.spans, at);
+        let lens = if LENS_APART { split_off_vec::<_, RESERVE>(&mut self.lens, at) } else { Vec::new() };
         let mut moved = Counts::ZERO;
         for span in &spans {
             moved.items += span.len() as usize;
