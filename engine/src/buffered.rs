@@ -21,6 +21,7 @@ use std::cell::Ref;
 use std::cell::RefCell;
 use std::ops::Range;
 
+use crate::doc::count_chars;
 use crate::doc::panic_delete_out_of_range;
 use crate::doc::panic_insert_out_of_range;
 use crate::doc::Doc;
@@ -107,12 +108,22 @@ impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bo
     }
 }
 
+/// `run.push_str(text)`; a one-byte text (most keystrokes) is pushed as that byte, without
+/// the call to copy a slice.
+#[inline]
+fn push_text(run: &mut String, text: &str) {
+    match text.as_bytes() {
+        &[byte] => run.push(char::from(byte)),
+        _ => run.push_str(text),
+    }
+}
+
 /// Applies the run to `doc` and empties it.
 fn apply<S: SeqStore, const LOG_RUNS: bool, E: EntryStore>(doc: &mut Doc<S, LOG_RUNS, E>, pending: &mut Pending) {
     match std::mem::replace(&mut pending.run, Run::None) {
         Run::None => {}
-        Run::Insert { pos_chars, .. } => {
-            doc.insert(pos_chars, &pending.text);
+        Run::Insert { pos_chars, len_chars } => {
+            doc.insert_counted(pos_chars, &pending.text, len_chars);
             pending.text.clear();
         }
         Run::Delete { pos_chars, len_chars, backward: false } => doc.delete(pos_chars, len_chars),
@@ -151,7 +162,7 @@ impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bo
         if text.is_empty() {
             return;
         }
-        let text_chars = text.chars().count();
+        let text_chars = count_chars(text);
         if KNOWN_LEN {
             self.known_len_chars += text_chars;
         }
@@ -159,13 +170,13 @@ impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bo
         if let Run::Insert { pos_chars: start, len_chars: run } = &mut pending.run {
             if pos_chars == *start + *run {
                 *run += text_chars;
-                pending.text.push_str(text);
+                push_text(&mut pending.text, text);
                 return;
             }
         }
         apply(self.doc.get_mut(), pending);
         pending.run = Run::Insert { pos_chars, len_chars: text_chars };
-        pending.text.push_str(text);
+        push_text(&mut pending.text, text);
     }
 
     #[track_caller]

@@ -22,6 +22,7 @@ use crate::id::AgentId;
 use crate::id::AgentTable;
 use crate::id::Id;
 use crate::log_entries::EntryStore;
+use crate::log_entries::Parents;
 use crate::log_entries::WideEntries;
 use crate::oplog::CharOp;
 use crate::oplog::InternalKind;
@@ -49,6 +50,12 @@ pub struct Doc<S: SeqStore, const LOG_RUNS: bool = false, E: EntryStore = WideEn
     agent: AgentId,
     store: S,
     log: OpLog<E>,
+    /// The run the last remote insert stored and the item index it got: `(first id, len,
+    /// index)`. Item indices move only when items are inserted (a delete leaves a tombstone),
+    /// so this stays true until the next insert, which replaces it. A peer's typing names the
+    /// previous char as left origin, so most remote inserts find their place here without
+    /// asking the store.
+    last_insert: Option<(Id, u32, usize)>,
 }
 
 impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> Doc<S, LOG_RUNS, E> {
@@ -87,6 +94,44 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> Doc<S, LOG_RUNS, E> {
         }
     }
 
+    /// [`TextCrdt::insert`] of `text`, whose length in chars the caller knows (`len_chars`):
+    /// a buffered run counted its chars as they came.
+    #[track_caller]
+    pub(crate) fn insert_counted(&mut self, pos_chars: usize, text: &str, len_chars: usize) {
+        debug_assert_eq!(count_chars(text), len_chars);
+        let doc_len_chars = self.store.len_chars();
+        if pos_chars > doc_len_chars {
+            panic_insert_out_of_range(pos_chars, doc_len_chars);
+        }
+        if text.is_empty() {
+            return;
+        }
+        let len_before = doc_len_chars;
+        let len = u32::try_from(len_chars).expect("insert of more than u32::MAX chars");
+        let id = self.next_local_id();
+        // The store finds the place once and inserts there. Its origins are adjacent, so
+        // YjsMod (`yjsmod_index`, which remote inserts go through) has nothing to order the
+        // run against: it lands right after its left origin and right before its right one.
+        // Debug builds check exactly that.
+        // The store does not say where the run went: forget the last remote one (it may
+        // have moved).
+        self.last_insert = None;
+        let (origin_left, origin_right) = self.store.insert_local(pos_chars, id, text, len);
+        #[cfg(debug_assertions)]
+        {
+            let start = self.index_after(origin_left);
+            assert_eq!(self.index_of_id(id), start, "a local insert must land where it was typed");
+            assert_eq!(self.index_of_right(origin_right), start + len as usize);
+        }
+        let kind = InternalKind::Insert {
+            origin_left,
+            origin_right,
+            text,
+        };
+        self.log.push_local::<LOG_RUNS>(id, len, kind, false);
+        debug_assert_eq!(self.store.len_chars(), len_before + len as usize);
+    }
+
     fn next_local_id(&self) -> Id {
         Id {
             agent: self.agent,
@@ -95,6 +140,13 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> Doc<S, LOG_RUNS, E> {
     }
 
     fn index_of_id(&self, id: Id) -> usize {
+        if let Some((first, len, index)) = self.last_insert {
+            if id.agent == first.agent && first.seq <= id.seq && id.seq - first.seq < len {
+                let index = index + (id.seq - first.seq) as usize;
+                debug_assert_eq!(self.store.index_of_id(id), Some(index), "stale last insert");
+                return index;
+            }
+        }
         match self.store.index_of_id(id) {
             Some(index) => index,
             None => unreachable!("item {id:?} is in the op log but not in the store"),
@@ -181,6 +233,7 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> Doc<S, LOG_RUNS, E> {
     fn integrate_insert(&mut self, run: ItemRun, text: &str, start: usize) -> usize {
         let index = self.yjsmod_index(&run, start);
         self.store.insert_run(index, run, text);
+        self.last_insert = Some((run.id, run.len, index));
         index
     }
 
@@ -202,10 +255,15 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> Doc<S, LOG_RUNS, E> {
                 self.integrate_insert(run, text, start);
             }
             InternalKind::Delete { target } => {
-                for offset in 0..op.len {
+                // A run at a time: consecutive ids are usually consecutive items, so one id
+                // lookup serves as many chars as the store finds in a row there.
+                let mut offset = 0;
+                while offset < op.len {
                     let index = self.index_of_id(target.plus(offset));
                     // A concurrent delete may have got there first: deleting twice is harmless.
-                    self.store.mark_deleted(index);
+                    let marked = self.store.mark_deleted_run(index, (op.len - offset) as usize);
+                    debug_assert!(marked >= 1);
+                    offset += marked as u32;
                 }
             }
         }
@@ -218,7 +276,8 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> Doc<S, LOG_RUNS, E> {
     fn plan<'b>(&self, batch: &'b OpBatch) -> Result<Plan<'b>, IntegrateError> {
         let mut plan = Plan {
             new_agents: Vec::new(),
-            ops: Vec::new(),
+            // At most one planned op per batch op: no regrowth (and copying) of a large plan.
+            ops: Vec::with_capacity(batch.ops.len()),
         };
         let known_agent_count = self.agents.len();
         let agent_by_batch_index: Vec<AgentId> = batch
@@ -246,6 +305,7 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> Doc<S, LOG_RUNS, E> {
                 .map(|index| self.log.seq_count(AgentId(index as u32)))
                 .collect(),
             planned_by_agent: vec![Vec::new(); agent_count],
+            last_found: std::cell::Cell::new(None),
         };
         for (op_index, op) in batch.ops.iter().enumerate() {
             let checker = OpChecker {
@@ -254,11 +314,11 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> Doc<S, LOG_RUNS, E> {
                 op_index,
             };
             let op = checker.translate(op, &agent_by_batch_index)?;
-            let Some(new_part) = checker.check(&op, &known, &plan.ops)? else {
+            let Some(new_part) = checker.check(op, &known, &plan.ops)? else {
                 continue;
             };
             known.seq_count_by_agent[new_part.id.agent.index()] = new_part.id.seq + new_part.len;
-            known.planned_by_agent[new_part.id.agent.index()].push(plan.ops.len());
+            known.planned_by_agent[new_part.id.agent.index()].push((new_part.id.seq, plan.ops.len()));
             plan.ops.push(new_part);
         }
         Ok(plan)
@@ -387,6 +447,7 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> TextCrdt for Doc<S, LOG_R
             agent,
             store: S::default(),
             log,
+            last_insert: None,
         }
     }
 
@@ -400,33 +461,7 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> TextCrdt for Doc<S, LOG_R
     }
 
     fn insert(&mut self, pos_chars: usize, text: &str) {
-        let len_chars = self.store.len_chars();
-        if pos_chars > len_chars {
-            panic_insert_out_of_range(pos_chars, len_chars);
-        }
-        if text.is_empty() {
-            return;
-        }
-        let len = u32::try_from(text.chars().count()).expect("insert of more than u32::MAX chars");
-        let id = self.next_local_id();
-        // The store finds the place once and inserts there. Its origins are adjacent, so
-        // YjsMod (`yjsmod_index`, which remote inserts go through) has nothing to order the
-        // run against: it lands right after its left origin and right before its right one.
-        // Debug builds check exactly that.
-        let (origin_left, origin_right) = self.store.insert_local(pos_chars, id, text);
-        #[cfg(debug_assertions)]
-        {
-            let start = self.index_after(origin_left);
-            assert_eq!(self.index_of_id(id), start, "a local insert must land where it was typed");
-            assert_eq!(self.index_of_right(origin_right), start + len as usize);
-        }
-        let kind = InternalKind::Insert {
-            origin_left,
-            origin_right,
-            text,
-        };
-        self.log.push_local::<LOG_RUNS>(id, len, kind, false);
-        debug_assert_eq!(self.store.len_chars(), len_chars + len as usize);
+        self.insert_counted(pos_chars, text, count_chars(text));
     }
 
     fn delete(&mut self, pos_chars: usize, len_chars: usize) {
@@ -522,6 +557,15 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> TextCrdt for Doc<S, LOG_R
             let agent = self.agents.intern(name);
             self.log.ensure_agent(agent);
         }
+        let text_bytes: usize = plan
+            .ops
+            .iter()
+            .map(|op| match op.kind {
+                InternalKind::Insert { text, .. } => text.len(),
+                InternalKind::Delete { .. } => 0,
+            })
+            .sum();
+        self.log.reserve_text(text_bytes);
         for op in &plan.ops {
             self.apply_op(op);
         }
@@ -541,7 +585,28 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> TextCrdt for Doc<S, LOG_R
         self.log.assert_invariants();
         assert_eq!(self.agents.len(), self.log.agent_count());
         assert!(self.agent.index() < self.agents.len());
+        if let Some((first, len, index)) = self.last_insert {
+            for offset in [0, len - 1] {
+                assert_eq!(
+                    self.store.index_of_id(first.plus(offset)),
+                    Some(index + offset as usize),
+                    "the last insert's remembered place is stale"
+                );
+            }
+        }
         self.assert_items_match_log();
+    }
+}
+
+/// `text.chars().count()`, with a plain loop for the short texts of typing (the library's
+/// counter is built for long ones; a keystroke paid a call and its set-up).
+#[inline]
+pub(crate) fn count_chars(text: &str) -> usize {
+    if text.len() <= 16 {
+        // A char starts at every byte that is not a continuation byte (0b10xx_xxxx).
+        text.bytes().filter(|&byte| (byte as i8) >= -0x40).count()
+    } else {
+        text.chars().count()
     }
 }
 
@@ -582,8 +647,12 @@ struct Known<'d, E: EntryStore> {
     log: &'d OpLog<E>,
     /// Per agent (provisional agents included): char ops known so far.
     seq_count_by_agent: Vec<u32>,
-    /// Per agent: indices of the planned ops, in seq order.
-    planned_by_agent: Vec<Vec<usize>>,
+    /// Per agent: the first seq and the index of each planned op, in seq order (the seqs
+    /// beside the indices, so that a search reads one compact array).
+    planned_by_agent: Vec<Vec<(u32, usize)>>,
+    /// The planned op [`Known::find_planned`] found last (by index): consecutive ops of a
+    /// peer's typing often name the same right origin, so it is tried before a search.
+    last_found: std::cell::Cell<Option<usize>>,
 }
 
 impl<E: EntryStore> Known<'_, E> {
@@ -608,6 +677,28 @@ impl<E: EntryStore> Known<'_, E> {
         Some(matches!(op.kind, InternalKind::Insert { .. }))
     }
 
+    /// If `id` is a known insert: how many known insert char ops follow from it in one op or
+    /// entry (at least 1). `None` if it is a delete or unknown.
+    fn insert_run_from(&self, id: Id, planned: &[InternalOp<'_>]) -> Option<u32> {
+        if self.log.contains(id) {
+            return self.log.insert_run_from(id);
+        }
+        let (op, offset) = self.find_planned(id, planned)?;
+        matches!(op.kind, InternalKind::Insert { .. }).then_some(op.len - offset)
+    }
+
+    /// Whether `len` ids from `target` on are all known inserts, checked a run at a time.
+    fn all_inserts(&self, target: Id, len: u32, planned: &[InternalOp<'_>]) -> bool {
+        let mut checked = 0;
+        while checked < len {
+            match self.insert_run_from(target.plus(checked), planned) {
+                Some(run) => checked = checked.saturating_add(run),
+                None => return false,
+            }
+        }
+        true
+    }
+
     fn find_planned<'p, 'b>(
         &self,
         id: Id,
@@ -617,8 +708,24 @@ impl<E: EntryStore> Known<'_, E> {
             return None;
         }
         let by_seq = &self.planned_by_agent[id.agent.index()];
-        let after = by_seq.partition_point(|&op_index| planned[op_index].id.seq <= id.seq);
-        let op = &planned[by_seq[after.checked_sub(1)?]];
+        // Most often the agent's last op (an origin typed just before): no search.
+        let &(last_seq, last_index) = by_seq.last()?;
+        let op_index = if last_seq <= id.seq {
+            last_index
+        } else if let Some(found) = self
+            .last_found
+            .get()
+            .filter(|&found| planned[found].id.agent == id.agent && planned[found].id.seq <= id.seq && id.seq - planned[found].id.seq < planned[found].len)
+        {
+            found
+        } else {
+            let after = by_seq.partition_point(|&(seq, _)| seq <= id.seq);
+            let found = by_seq[after.checked_sub(1)?].1;
+            self.last_found.set(Some(found));
+            found
+        };
+        let op = &planned[op_index];
+        debug_assert!(op.id.seq <= id.seq && id.seq < op.id.seq + op.len);
         Some((op, id.seq - op.id.seq))
     }
 }
@@ -703,11 +810,10 @@ impl<'b> OpChecker<'_, 'b> {
         if op.id.seq.checked_add(len).is_none() {
             return Err(self.malformed("op overflows u32 seqs"));
         }
-        let parents = op
-            .parents
-            .iter()
-            .map(|&parent| id(parent))
-            .collect::<Result<Vec<Id>, _>>()?;
+        let parents = match op.parents.as_slice() {
+            &[parent] => Parents::One(id(parent)?),
+            parents => Parents::Other(parents.iter().map(|&parent| id(parent)).collect::<Result<Vec<Id>, _>>()?),
+        };
         Ok(InternalOp {
             id: id(op.id)?,
             len,
@@ -719,11 +825,11 @@ impl<'b> OpChecker<'_, 'b> {
     /// Checks `op` and returns the part of it that is new (`None` if it is all known).
     fn check(
         &self,
-        op: &InternalOp<'b>,
+        op: InternalOp<'b>,
         known: &Known<'_, impl EntryStore>,
         planned: &[InternalOp<'b>],
     ) -> Result<Option<InternalOp<'b>>, IntegrateError> {
-        for &parent in &op.parents {
+        for &parent in op.parents.iter() {
             if !known.contains(parent) {
                 return Err(self.not_ready(parent));
             }
@@ -751,7 +857,8 @@ impl<'b> OpChecker<'_, 'b> {
         if known_len == op.len {
             return Ok(None);
         }
-        let new_part = op.suffix(known_len);
+        // Nothing known (the usual case): the op itself, moved, not copied.
+        let new_part = if known_len == 0 { op } else { op.suffix(known_len) };
         // The parents are known, so everything in the op's causal past is known: an origin or
         // target we do not know is not in it.
         let is_known_insert = |id: Id| known.is_insert(id, planned) == Some(true);
@@ -771,7 +878,7 @@ impl<'b> OpChecker<'_, 'b> {
                 }
             }
             InternalKind::Delete { target } => {
-                if !(0..new_part.len).all(|offset| is_known_insert(target.plus(offset))) {
+                if !known.all_inserts(target, new_part.len, planned) {
                     return Err(self.malformed("delete target is not a known insert"));
                 }
             }

@@ -128,6 +128,11 @@ pub trait EntryStore: Clone + Default + fmt::Debug {
     }
     /// Entry `index` without its parents.
     fn core(&self, index: usize) -> EntryCore;
+    /// The last entry without its parents, if any: what every push first compares against.
+    #[inline]
+    fn last_core(&self) -> Option<EntryCore> {
+        self.len().checked_sub(1).map(|last| self.core(last))
+    }
     /// The parents of entry `index`'s first char op.
     fn parents(&self, index: usize) -> ParentsRef<'_>;
     /// Appends an entry.
@@ -219,6 +224,10 @@ impl<const CHUNK: usize> EntryStore for ChunkedEntries<CHUNK> {
     #[inline]
     fn core(&self, index: usize) -> EntryCore {
         self.entry(index).core
+    }
+    #[inline]
+    fn last_core(&self) -> Option<EntryCore> {
+        self.chunks.last().and_then(|chunk| chunk.last()).map(|entry| entry.core)
     }
     fn parents(&self, index: usize) -> ParentsRef<'_> {
         (&self.entry(index).parents).into()

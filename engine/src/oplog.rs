@@ -20,8 +20,9 @@ pub(crate) struct InternalOp<'a> {
     pub id: Id,
     /// Number of char ops, at least 1.
     pub len: u32,
-    /// Frontier of the version the first char op was made at.
-    pub parents: Vec<Id>,
+    /// Frontier of the version the first char op was made at (almost always one op: no
+    /// allocation then).
+    pub parents: Parents,
     pub kind: InternalKind<'a>,
 }
 
@@ -81,7 +82,7 @@ impl<'a> InternalOp<'a> {
         InternalOp {
             id: self.id.plus(skip),
             len: self.len - skip,
-            parents: vec![before],
+            parents: Parents::One(before),
             kind,
         }
     }
@@ -90,7 +91,7 @@ impl<'a> InternalOp<'a> {
     pub(crate) fn char_op(&self, offset: u32) -> CharOp {
         debug_assert!(offset < self.len);
         let mut parents = if offset == 0 {
-            self.parents.clone()
+            self.parents.to_vec()
         } else {
             vec![self.id.plus(offset - 1)]
         };
@@ -144,6 +145,12 @@ pub(crate) struct OpLog<E: EntryStore = WideEntries> {
 
 impl<E: EntryStore> OpLog<E> {
     /// Makes room for agents up to `agent`; agents are interned before their first op.
+    /// Makes room for `text_bytes` more inserted text, so that integrating a large batch
+    /// grows the log's text once instead of doubling (and copying) it step by step.
+    pub(crate) fn reserve_text(&mut self, text_bytes: usize) {
+        self.inserted_text.reserve(text_bytes);
+    }
+
     pub(crate) fn ensure_agent(&mut self, agent: AgentId) {
         let count = agent.index() + 1;
         if self.seq_count_by_agent.len() < count {
@@ -179,7 +186,7 @@ impl<E: EntryStore> OpLog<E> {
     /// Appends `op`, extending the last entry when `op` continues it (with `BACKWARD_RUNS`,
     /// also when a one-char delete continues a backspace run).
     pub(crate) fn push<const BACKWARD_RUNS: bool>(&mut self, op: &InternalOp<'_>) {
-        self.push_entry::<BACKWARD_RUNS>(op.id, op.len, Parents::from_slice(&op.parents), op.kind, false, true);
+        self.push_entry::<BACKWARD_RUNS>(op.id, op.len, op.parents.clone(), op.kind, false, true);
     }
 
     /// [`OpLog::push`] of the op `id`, `len`, `parents`, `kind`; a delete with `backward`
@@ -204,42 +211,55 @@ impl<E: EntryStore> OpLog<E> {
         let new_seq_count = id.seq.checked_add(len).expect("seq overflow");
         // The new op depends on its parents and on its agent's earlier ops, so none of those is
         // on the frontier any more.
-        self.frontier
-            .retain(|frontier_id| frontier_id.agent != id.agent && !parents.contains(frontier_id));
-        self.frontier.push(id.plus(len - 1));
+        if matches!((&*parents, self.frontier.as_slice()), ([parent], [only]) if parent == only) {
+            // A history without concurrency (the common case): the frontier is one op, the
+            // new op's parent.
+            self.frontier[0] = id.plus(len - 1);
+        } else {
+            self.frontier
+                .retain(|frontier_id| frontier_id.agent != id.agent && !parents.contains(frontier_id));
+            self.frontier.push(id.plus(len - 1));
+        }
         self.seq_count_by_agent[id.agent.index()] = new_seq_count;
         if !(may_extend && self.try_extend_last_with::<BACKWARD_RUNS>(id, len, &parents, kind, backward)) {
-            let kind = match kind {
-                InternalKind::Insert {
+            self.append_entry(id, len, parents, kind, backward);
+        }
+    }
+
+    /// Adds a new entry for the op `id`, `len`, `parents`, `kind` (the frontier and version
+    /// vector are the caller's).
+    #[inline]
+    fn append_entry(&mut self, id: Id, len: u32, parents: Parents, kind: InternalKind<'_>, backward: bool) {
+        let kind = match kind {
+            InternalKind::Insert {
+                origin_left,
+                origin_right,
+                text,
+            } => {
+                let text_start = self.inserted_text.len();
+                self.inserted_text.push_str(text);
+                EntryKind::Insert {
                     origin_left,
                     origin_right,
-                    text,
-                } => {
-                    let text_start = self.inserted_text.len();
-                    self.inserted_text.push_str(text);
-                    EntryKind::Insert {
-                        origin_left,
-                        origin_right,
-                        text_start,
-                        text_end: self.inserted_text.len(),
-                    }
+                    text_start,
+                    text_end: self.inserted_text.len(),
                 }
-                InternalKind::Delete { target } => EntryKind::Delete {
-                    target,
-                    backward: backward && len > 1,
-                },
-            };
-            let entry_index =
-                u32::try_from(self.entries.len()).expect("more than u32::MAX log entries");
-            self.entries_by_agent[id.agent.index()].push(entry_index);
-            self.entries.push(EntryCore { id, len, kind }, parents);
-        }
+            }
+            InternalKind::Delete { target } => EntryKind::Delete {
+                target,
+                backward: backward && len > 1,
+            },
+        };
+        let entry_index = u32::try_from(self.entries.len()).expect("more than u32::MAX log entries");
+        self.entries_by_agent[id.agent.index()].push(entry_index);
+        self.entries.push(EntryCore { id, len, kind }, parents);
     }
 
     /// Extends the last entry with `op` if `op` is exactly what the entry's next char op
     /// would have been (same agent, next seq, parent = the entry's last char op, continuing
     /// the insert or the delete run; with `BACKWARD_RUNS`, a delete run may go backward:
     /// each char op deleting the item before the last one's target).
+    #[inline]
     fn try_extend_last_with<const BACKWARD_RUNS: bool>(
         &mut self,
         id: Id,
@@ -248,12 +268,11 @@ impl<E: EntryStore> OpLog<E> {
         kind: InternalKind<'_>,
         backward: bool,
     ) -> bool {
-        if self.entries.is_empty() {
+        let Some(mut last) = self.entries.last_core() else {
             return false;
-        }
-        let mut last = self.entries.core(self.entries.len() - 1);
+        };
         let last_id = last.last_id();
-        if last.id.agent != id.agent || id.seq != last_id.seq + 1 || parents != [last_id] {
+        if last.id.agent != id.agent || id.seq != last_id.seq + 1 || parents.len() != 1 || parents[0] != last_id {
             return false;
         }
         match (&mut last.kind, kind) {
@@ -315,6 +334,16 @@ impl<E: EntryStore> OpLog<E> {
         backward: bool,
     ) {
         debug_assert_eq!(id.seq, self.seq_count(id.agent));
+        if let [parent] = *self.frontier.as_slice() {
+            // The common case (one agent typing): one parent, and after the op the frontier is
+            // exactly its last char op, whether it extends the last entry or starts one.
+            if !self.try_extend_last_with::<BACKWARD_RUNS>(id, len, &[parent], kind, backward) {
+                self.append_entry(id, len, Parents::One(parent), kind, backward);
+            }
+            self.seq_count_by_agent[id.agent.index()] = id.seq.checked_add(len).expect("seq overflow");
+            self.frontier[0] = id.plus(len - 1);
+            return;
+        }
         let frontier = std::mem::take(&mut self.frontier);
         let extended = self.try_extend_last_with::<BACKWARD_RUNS>(id, len, &frontier, kind, backward);
         self.frontier = frontier;
@@ -370,9 +399,9 @@ impl<E: EntryStore> OpLog<E> {
             id: entry.id.plus(offset),
             len: 1,
             parents: if offset == 0 {
-                self.entries.parents(index).to_vec()
+                Parents::from_slice(&self.entries.parents(index))
             } else {
-                vec![entry.id.plus(offset - 1)]
+                Parents::One(entry.id.plus(offset - 1))
             },
             kind: InternalKind::Delete {
                 target: Id {
@@ -405,7 +434,7 @@ impl<E: EntryStore> OpLog<E> {
         InternalOp {
             id: entry.id,
             len: entry.len,
-            parents: self.entries.parents(index).to_vec(),
+            parents: Parents::from_slice(&self.entries.parents(index)),
             kind,
         }
     }
@@ -422,6 +451,15 @@ impl<E: EntryStore> OpLog<E> {
             EntryKind::Delete { backward: true, .. } => self.backward_char_op(entry_index, offset).char_op(0),
             _ => self.entry_op(entry_index).char_op(offset),
         })
+    }
+
+    /// If `id` is an insert char op: how many insert char ops its entry holds from `id` on
+    /// (`id`, `id + 1`, ...; at least 1). `None` if `id` is a delete or unknown. Lets a delete
+    /// range be checked one entry at a time instead of one char at a time.
+    pub(crate) fn insert_run_from(&self, id: Id) -> Option<u32> {
+        let (entry_index, offset) = self.find(id)?;
+        let entry = self.entries.core(entry_index);
+        matches!(entry.kind, EntryKind::Insert { .. }).then_some(entry.len - offset)
     }
 
     /// `Some(true)` if `id` is an insert char op, `Some(false)` if a delete, `None` if unknown.

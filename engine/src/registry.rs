@@ -101,6 +101,7 @@ pub const STEPS: &[StepInfo] = &[
     steps::s31_lens_apart::S31LensApart::INFO,
     steps::s32_chunked_log::S32ChunkedLog::INFO,
     steps::s33_chunked_log_1k::S33ChunkedLog1k::INFO,
+    steps::s34_full_spans::S34FullSpans::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -108,7 +109,7 @@ pub const STEPS: &[StepInfo] = &[
 pub const STEPS: &[StepInfo] = &[Best::INFO];
 
 /// The fastest kept step: what the harness calls `engine`.
-pub type Best = steps::s32_chunked_log::S32ChunkedLog;
+pub type Best = steps::s34_full_spans::S34FullSpans;
 
 /// Calls `$callback!(StepType, "step-name")` for every registered step, in log order.
 ///
@@ -165,6 +166,7 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s31_lens_apart::S31LensApart, "s31-lens-apart");
         $callback!($crate::steps::s32_chunked_log::S32ChunkedLog, "s32-chunked-log");
         $callback!($crate::steps::s33_chunked_log_1k::S33ChunkedLog1k, "s33-chunked-log-1k");
+        $callback!($crate::steps::s34_full_spans::S34FullSpans, "s34-full-spans");
     };
 }
 
@@ -173,6 +175,6 @@ macro_rules! for_each_step {
 #[macro_export]
 macro_rules! for_each_step {
     ($callback:ident) => {
-        $callback!($crate::Best, "s32-chunked-log");
+        $callback!($crate::Best, "s34-full-spans");
     };
 }

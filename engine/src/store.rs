@@ -90,6 +90,16 @@ pub trait SeqStore: Clone + Default + fmt::Debug {
     /// Makes the item at `index` a tombstone. Returns whether it was visible before.
     fn mark_deleted(&mut self, index: usize) -> bool;
 
+    /// Makes tombstones of the item at `index` and of the items after it that continue its
+    /// id (`id + 1`, `id + 2`, ...), up to `max_len` items in all; returns how many (at least
+    /// 1). Items already deleted count too. The default marks one item; a store that keeps
+    /// runs marks as much of the run as it holds there at once.
+    fn mark_deleted_run(&mut self, index: usize, max_len: usize) -> usize {
+        debug_assert!(max_len >= 1);
+        self.mark_deleted(index);
+        1
+    }
+
     /// The visible text.
     fn text(&self) -> String;
 
@@ -106,11 +116,13 @@ pub trait SeqStore: Clone + Default + fmt::Debug {
     /// `text` as the run `id, id + 1, ...` and returns its origins `(left, right)`: the item
     /// holding the visible char before `pos_chars` (`None` at the start) and the item right
     /// after that one, tombstone or not (`None` at the end). Requires `pos_chars <=
-    /// len_chars()` and a non-empty `text`.
+    /// len_chars()` and a non-empty `text`; `len_chars` is `text`'s length in chars (the
+    /// caller counted it once).
     ///
     /// The default does it with the index-at-a-time queries above, walking the store four
     /// times; a store that can find a place once and work around it overrides this.
-    fn insert_local(&mut self, pos_chars: usize, id: Id, text: &str) -> (Option<Id>, Option<Id>) {
+    fn insert_local(&mut self, pos_chars: usize, id: Id, text: &str, len_chars: u32) -> (Option<Id>, Option<Id>) {
+        debug_assert_eq!(text.chars().count(), len_chars as usize);
         let (origin_left, index) = if pos_chars == 0 {
             (None, 0)
         } else {
@@ -118,10 +130,9 @@ pub trait SeqStore: Clone + Default + fmt::Debug {
             (Some(self.run_at(index).id), index + 1)
         };
         let origin_right = (index < self.len_items()).then(|| self.run_at(index).id);
-        let len = text.chars().count() as u32;
         let run = ItemRun {
             id,
-            len,
+            len: len_chars,
             origin_left,
             origin_right,
         };
@@ -217,6 +228,8 @@ mod tests {
             $callback!(LeafStore<Spans<WideSpan, 3, 6, true, true, true>, BTreeIndex<4>, LazyIdIndex<FlatIdIndex>, true, true>);
             $callback!(LeafStore<Spans<PackedSpan, 3, 6, false, false, true>, BTreeIndex<4>, FlatIdIndex, true, true>);
             $callback!(crate::steps::s31_lens_apart::Store);
+            $callback!(LeafStore<Spans<WideSpan, 3, 6, true, true, false, true>, BTreeIndex<4>, LazyIdIndex<FlatIdIndex>, true, true>);
+            $callback!(crate::steps::s34_full_spans::Store);
         };
     }
 
@@ -259,11 +272,23 @@ mod tests {
                 insert_local(&mut rng, &mut store, &mut model, &context);
             } else if choice < 7 && visible_count > 0 {
                 delete_local(&mut rng, &mut store, &mut model, &context);
-            } else {
+            } else if choice < 9 {
                 let index = rng.gen_range(0..model.items.len());
                 let was_visible = store.mark_deleted(index);
                 assert_eq!(was_visible, !model.items[index].deleted, "{context}");
                 model.items[index].deleted = true;
+            } else {
+                // A remote delete of a run: the store marks what continues the item's id.
+                let index = rng.gen_range(0..model.items.len());
+                let max_len = rng.gen_range(1..=8);
+                let marked = store.mark_deleted_run(index, max_len);
+                assert!((1..=max_len).contains(&marked), "{context}: marked {marked} of at most {max_len}");
+                let first = model.items[index].id;
+                for offset in 0..marked {
+                    let item = &mut model.items[index + offset];
+                    assert_eq!(item.id, first.plus(offset as u32), "{context}: marked an item that does not continue the run");
+                    item.deleted = true;
+                }
             }
             store.assert_invariants();
             // Not after every op: queries read the index, which applies a deferred count
@@ -303,7 +328,7 @@ mod tests {
             _ => (Some(model.items[visible[pos_chars - 1]].id), visible[pos_chars - 1] + 1),
         };
         let origin_right = model.items.get(index).map(|item| item.id);
-        let origins = store.insert_local(pos_chars, id, &text);
+        let origins = store.insert_local(pos_chars, id, &text, text.chars().count() as u32);
         assert_eq!(origins, (origin_left, origin_right), "{context}: insert_local origins");
         let items = text.chars().enumerate().map(|(offset, ch)| {
             let offset = offset as u32;

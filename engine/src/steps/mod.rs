@@ -36,3 +36,4 @@ pub mod s30_back_hint;
 pub mod s31_lens_apart;
 pub mod s32_chunked_log;
 pub mod s33_chunked_log_1k;
+pub mod s34_full_spans;

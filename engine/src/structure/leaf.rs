@@ -100,6 +100,14 @@ pub trait Leaf: Clone + Default + fmt::Debug {
     fn insert_run_at(&mut self, place: &LocalPlace, run: ItemRun, text: &str);
     /// Makes the item at `item` a tombstone; returns whether it was visible.
     fn mark_deleted(&mut self, item: usize) -> bool;
+    /// Makes tombstones of the items from `item` on that continue its id (`id + 1`, ...), up
+    /// to `max_len` and to the end of the entry holding `item`; returns how many (at least 1).
+    /// Default: one item.
+    fn mark_deleted_run(&mut self, item: usize, max_len: usize) -> usize {
+        debug_assert!(max_len >= 1);
+        self.mark_deleted(item);
+        1
+    }
     /// Makes tombstones of up to `max_chars` visible chars from `pos_chars` on (to the leaf's
     /// end at most), reporting runs of consecutive ids in document order. Returns how many,
     /// and an entry hint valid afterwards. `hint` as in [`Leaf::local_place`].
@@ -451,7 +459,12 @@ impl SpanLayout for PackedSpan {
 /// `LENS_APART`: the spans' lengths and tombstone flags are also kept in an array of their
 /// own (4 bytes a span), which is all that the scans for an item or a char read: 64 spans'
 /// lengths are 4 cache lines instead of 40.
-#[derive(Clone, Debug)]
+///
+/// `FULL_SPANS`: a span array that is full grows straight to [`Spans::FULL_CAPACITY`] (`CAP`
+/// plus the 2 spans one edit can add before the store splits the leaf), not by doubling from
+/// 4; with `RESERVE` a split-off leaf inherits that capacity, so a leaf's spans are allocated
+/// once and never copied to grow (a clone, in a fork, keeps that capacity too).
+#[derive(Debug)]
 pub struct Spans<
     S: SpanLayout,
     const CAP: usize,
@@ -459,6 +472,7 @@ pub struct Spans<
     const RESERVE: bool = false,
     const BACK_HINT: bool = false,
     const LENS_APART: bool = false,
+    const FULL_SPANS: bool = false,
 > {
     spans: Vec<S>,
     /// With `LENS_APART`: each span's length, its top bit the tombstone flag, in span order
@@ -488,7 +502,27 @@ fn len_entry(span: &Span) -> u32 {
     span.len | if span.deleted { LEN_DELETED_BIT } else { 0 }
 }
 
-impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool> Default for Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART> {
+impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool> Clone for Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS> {
+    fn clone(&self) -> Self {
+        // A derived clone would size the span array to its contents; with `FULL_SPANS` the
+        // copy keeps the full capacity, so a fork's leaves do not grow step by step either.
+        let spans = if FULL_SPANS && self.spans.capacity() >= Self::FULL_CAPACITY {
+            let mut spans = Vec::with_capacity(self.spans.capacity());
+            spans.extend_from_slice(&self.spans);
+            spans
+        } else {
+            self.spans.clone()
+        };
+        Spans {
+            spans,
+            lens: self.lens.clone(),
+            text: self.text.clone(),
+            counts: self.counts,
+        }
+    }
+}
+
+impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool> Default for Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS> {
     fn default() -> Self {
         Spans {
             spans: Vec::new(),
@@ -499,7 +533,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
     }
 }
 
-impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool> Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART> {
+impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool> Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS> {
     /// Calls `f(index, len, deleted)` for the spans from `first` on until it returns
     /// `Some`; reads only the lengths array with `LENS_APART`.
     #[inline(always)]
@@ -541,13 +575,30 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
         }
     }
 
+    /// The most spans a leaf holds between two splits: `CAP`, plus what one edit adds before
+    /// the store sees the leaf overfull (an insert inside a span: the split and the new span;
+    /// a delete: a split at each end of the range; a remote mark: the same).
+    pub const FULL_CAPACITY: usize = CAP + 2;
+
     /// Inserts `span` before span `index`.
     #[inline]
     fn insert_span(&mut self, index: usize, span: Span) {
+        if FULL_SPANS && self.spans.len() == self.spans.capacity() {
+            self.grow_spans();
+        }
         self.spans.insert(index, S::pack(span));
         if LENS_APART {
             self.lens.insert(index, len_entry(&span));
         }
+    }
+
+    /// With `FULL_SPANS`: makes room for [`Spans::FULL_CAPACITY`] spans at once (or double,
+    /// for a leaf that a long paste left over capacity).
+    #[cold]
+    #[inline(never)]
+    fn grow_spans(&mut self) {
+        let len = self.spans.len();
+        self.spans.reserve_exact(Self::FULL_CAPACITY.max(2 * len) - len);
     }
 
     /// Removes span `index`.
@@ -752,7 +803,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
     }
 }
 
-impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool> Leaf for Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART> {
+impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool> Leaf for Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS> {
     fn is_overfull(&self) -> bool {
         self.spans.len() > CAP || self.counts.items > MAX_ITEMS
     }
@@ -830,6 +881,18 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
         let index = self.delete_in_span(index, offset, 1);
         self.merge_in(index..index + 2);
         true
+    }
+
+    fn mark_deleted_run(&mut self, item: usize, max_len: usize) -> usize {
+        let (index, offset) = self.locate(item);
+        let (span_len, deleted) = self.len_and_deleted(index);
+        // A span's items have consecutive ids: the run goes on to the span's end.
+        let len = (span_len - offset as usize).min(max_len);
+        if !deleted {
+            let index = self.delete_in_span(index, offset, len as u32);
+            self.merge_in(index..index + 2);
+        }
+        len
     }
 
     fn delete_visible(
@@ -981,5 +1044,10 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
             assert!(self.lens.is_empty(), "a lengths array without LENS_APART");
         }
         assert_eq!(self.text.chars().count(), counts.items, "leaf text and items disagree");
+        if FULL_SPANS && RESERVE {
+            // Allocated once at full size (a split-off leaf inherits it), or not yet at all.
+            let capacity = self.spans.capacity();
+            assert!(capacity == 0 || capacity >= Self::FULL_CAPACITY, "a span array of {capacity}, below its full capacity");
+        }
     }
 }

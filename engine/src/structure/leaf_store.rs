@@ -418,8 +418,17 @@ impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: 
         was_visible
     }
 
-    fn insert_local(&mut self, pos_chars: usize, id: Id, text: &str) -> (Option<Id>, Option<Id>) {
-        let len = text.chars().count() as u32;
+    fn mark_deleted_run(&mut self, index: usize, max_len: usize) -> usize {
+        let found = self.find_item(index);
+        self.will_change(found.leaf);
+        let before = self.leaves[found.leaf as usize].counts();
+        let marked = self.leaves[found.leaf as usize].mark_deleted_run(index - found.start.items, max_len);
+        self.did_change(found.leaf, before);
+        marked
+    }
+
+    fn insert_local(&mut self, pos_chars: usize, id: Id, text: &str, len: u32) -> (Option<Id>, Option<Id>) {
+        debug_assert_eq!(text.chars().count(), len as usize);
         if pos_chars == 0 {
             let first = self.index().first();
             let origin_right = (self.len_items() > 0).then(|| self.leaves[first as usize].run_at(0).id);
