@@ -7,7 +7,7 @@ use traces::units::PosUnit;
 use traces::Patch;
 
 use crate::registry::{make, Entry, Kind, SubjectInfo};
-use crate::subject::Subject;
+use crate::subject::{failed, Subject, WorkloadError};
 
 pub struct Automerge {
     doc: AutoCommit,
@@ -30,8 +30,36 @@ impl Subject for Automerge {
     fn text(&mut self) -> String {
         self.doc.text(&self.text).expect("read automerge text")
     }
-    fn save(&mut self) -> Result<Vec<u8>, crate::Unsupported> {
+
+    const SYNC_FORMAT: &'static str = "automerge changes (save_after(&[]): every change chunk)";
+    fn export_updates(&mut self) -> Result<Vec<u8>, WorkloadError> {
+        Ok(self.doc.save_after(&[]))
+    }
+    fn import_updates(bytes: &[u8]) -> Result<Self, WorkloadError> {
+        let mut doc =
+            AutoCommit::new_with_encoding(TextEncoding::UnicodeCodePoint).with_actor(ActorId::from(vec![2u8]));
+        doc.load_incremental(bytes).map_err(|e| failed("automerge load_incremental", e))?;
+        let text = text_object(&doc)?;
+        Ok(Automerge { doc, text })
+    }
+
+    const SAVE_FORMAT: &'static str = "automerge document (save(): compressed columnar)";
+    fn save(&mut self) -> Result<Vec<u8>, WorkloadError> {
         Ok(self.doc.save())
+    }
+    fn load(bytes: &[u8]) -> Result<Self, WorkloadError> {
+        let options = automerge::LoadOptions::new().text_encoding(TextEncoding::UnicodeCodePoint);
+        let doc = AutoCommit::load_with_options(bytes, options).map_err(|e| failed("automerge load", e))?;
+        let text = text_object(&doc)?;
+        Ok(Automerge { doc, text })
+    }
+}
+
+/// The id of the root's `text` object of a decoded document.
+fn text_object(doc: &AutoCommit) -> Result<ObjId, WorkloadError> {
+    match doc.get(ROOT, "text") {
+        Ok(Some((automerge::Value::Object(ObjType::Text), id))) => Ok(id),
+        other => Err(WorkloadError::Failed(format!("automerge: the decoded document has no text object at \"text\": {other:?}"))),
     }
 }
 

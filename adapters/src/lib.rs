@@ -28,7 +28,9 @@ mod loro_adapter;
 #[cfg(feature = "yrs")]
 mod yrs_adapter;
 
-pub use registry::{entry, registry, Entry, Kind, SubjectInfo, REFERENCE_DEFAULT};
-pub use subject::{replay_local, replay_local_observed, Doc, Subject, Unsupported};
+pub use registry::{entry, registry, Codec, Entry, Kind, SubjectInfo, REFERENCE_DEFAULT};
+pub use subject::{
+    replay_local, replay_local_observed, Doc, Subject, Unsupported, WorkloadError, NO_STORAGE_FORMAT, NO_SYNC_FORMAT,
+};
 pub use traces::units::PosUnit;
 pub use traces::{Patch, Txn};

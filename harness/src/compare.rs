@@ -12,6 +12,7 @@ use crate::machine::{build_profile, crate_versions, GitInfo, Machine, RUSTC_VERS
 use crate::measure::{self, Granularity, Progress, SamplingPlan, Status};
 use crate::results::{self, Cell, Results, Settings, StepRecord, SubjectRecord, TraceRecord};
 use crate::stats::Summary;
+use crate::workloads::ByteWorkload;
 use crate::{latency, select, EXIT_CELL_FAILED, EXIT_OK};
 
 /// Finds traces; when none are found and none were asked for explicitly, fetches them (on a
@@ -87,12 +88,33 @@ pub fn traces_cmd(args: TracesArgs) -> anyhow::Result<u8> {
     }
 }
 
+/// The workloads `compare --workload` runs, in order.
+pub const WORKLOADS: &[&str] = &["local", "remote", "load", "memory"];
+
+/// `--workload NAME` as the list of workloads to run (`all`: every implemented one).
+pub fn workloads_of(workload: &str) -> anyhow::Result<Vec<&'static str>> {
+    match workload {
+        "all" => Ok(WORKLOADS.to_vec()),
+        "concurrent" => bail!(
+            "workload \"concurrent\" is not implemented yet; available: {}, all",
+            WORKLOADS.join(", ")
+        ),
+        w => match WORKLOADS.iter().find(|&&known| known == w) {
+            Some(&known) => Ok(vec![known]),
+            None => bail!(
+                "unknown workload \"{w}\"; available: local (a sequential trace replayed as one agent's local edits), \
+                 remote (integrating a peer's whole history in the library's sync format), load (loading a saved \
+                 document), memory (heap held after a local replay, and its peak), all"
+            ),
+        },
+    }
+}
+
+/// Commands that only replay locally (`verify`, `log`) accept only `local`.
 fn check_workload(args: &SelectArgs) -> anyhow::Result<()> {
     if args.workload != "local" {
-        bail!(
-            "workload \"{}\" is not implemented yet; available: local (replaying a sequential trace as one agent's local edits)",
-            args.workload
-        );
+        workloads_of(&args.workload)?;
+        bail!("this command runs only the local workload; `compare --workload {}` runs the others", args.workload);
     }
     Ok(())
 }
@@ -227,7 +249,8 @@ fn select_steps(range: Option<&str>) -> anyhow::Result<Vec<&'static str>> {
 
 fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow::Result<Results> {
     let sel = &args.select;
-    check_workload(sel)?;
+    let workloads = workloads_of(&sel.workload)?;
+    let mem_child = if workloads.contains(&"memory") { Some(crate::memory::child_binary()?) } else { None };
     if adapters::entry(&args.reference).is_none() {
         bail!("unknown --reference \"{}\"; see `crdt-bench subjects`", args.reference);
     }
@@ -272,40 +295,40 @@ fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow:
             eprintln!("{}: {} subjects ...", tr.name, entries.len());
         }
         let inputs = measure::Inputs::new(&trace, &entries, sel.granularity);
-        let mut runs = measure::run_trace(&trace, &entries, &inputs, &plan, &mut progress);
-        // Per-txn latency means nothing when the whole trace is one txn.
-        let mut latencies = match sel.granularity {
-            Granularity::PerTxn => {
-                latency::run_trace(&trace, &entries, &inputs, &mut runs, plan.single_sample_above_ns, &mut progress)
-            }
-            Granularity::WholeTrace => vec![None; entries.len()],
-        };
-        let ref_median = runs
-            .iter()
-            .find(|c| c.subject == args.reference && c.status == Status::Ok)
-            .and_then(|c| Summary::of(&c.samples_ns))
-            .map(|s| s.median_ns);
-        for (run, latency) in runs.into_iter().zip(latencies.drain(..)) {
-            let summary = if run.status == Status::Ok { Summary::of(&run.samples_ns) } else { None };
-            cells.push(Cell {
-                subject: run.subject,
-                trace: tr.name.clone(),
-                workload: sel.workload.clone(),
-                status: run.status,
-                message: run.message,
-                patches: stats.patches,
-                samples_ns: run.samples_ns,
-                median_ns: summary.as_ref().map(|s| s.median_ns),
-                min_ns: summary.as_ref().map(|s| s.min_ns),
-                q1_ns: summary.as_ref().map(|s| s.q1_ns),
-                q3_ns: summary.as_ref().map(|s| s.q3_ns),
-                ns_per_patch_median: summary.as_ref().map(|s| s.median_ns / stats.patches as f64),
-                speedup_vs_reference: match (&summary, ref_median) {
-                    (Some(s), Some(r)) => Some(r / s.median_ns),
-                    _ => None,
-                },
-                latency,
-            });
+        for &workload in &workloads {
+            let new_cells = match workload {
+                "local" => local_cells(args, &trace, &entries, &inputs, &plan, &mut progress),
+                "remote" | "load" => {
+                    let which = if workload == "remote" { ByteWorkload::Remote } else { ByteWorkload::Load };
+                    let runs = crate::workloads::run_trace(which, &trace, &entries, &inputs, &plan, &mut progress);
+                    let ref_median = reference_median(args, runs.iter().map(|c| &c.run));
+                    runs.into_iter()
+                        .map(|c| {
+                            let mut cell = timed_cell(c.run, &tr.name, workload, stats.patches, ref_median, None);
+                            cell.bytes = c.bytes;
+                            cell.format = c.format;
+                            cell.ns_per_patch_median = None;
+                            cell
+                        })
+                        .collect()
+                }
+                "memory" => {
+                    let child = mem_child.as_deref().expect("located above");
+                    let cells = measure::initial_cells(&trace, &entries, &plan, &mut progress);
+                    crate::memory::run_trace(child, &tr.name, &dir.root, sel.granularity, &entries, cells, &mut progress)
+                        .into_iter()
+                        .map(|c| {
+                            let mut cell = timed_cell(c.run, &tr.name, workload, stats.patches, None, None);
+                            cell.ns_per_patch_median = None;
+                            cell.bytes = c.retained_bytes;
+                            cell.peak_bytes = c.peak_bytes;
+                            cell
+                        })
+                        .collect()
+                }
+                other => unreachable!("workloads_of returned {other}"),
+            };
+            cells.extend(new_cells);
         }
         trace_records.push(TraceRecord {
             name: tr.name.clone(),
@@ -350,6 +373,73 @@ fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow:
     };
 
     Ok(results)
+}
+
+/// The local workload's cells on one trace: samples, then the latency run.
+fn local_cells(
+    args: &CompareArgs,
+    trace: &traces::SequentialTrace,
+    entries: &[adapters::Entry],
+    inputs: &measure::Inputs,
+    plan: &SamplingPlan,
+    progress: &mut Bar,
+) -> Vec<Cell> {
+    let sel = &args.select;
+    let stats = trace.stats();
+    let mut runs = measure::run_trace(trace, entries, inputs, plan, progress);
+    // Per-txn latency means nothing when the whole trace is one txn.
+    let mut latencies = match sel.granularity {
+        Granularity::PerTxn => {
+            latency::run_trace(trace, entries, inputs, &mut runs, plan.single_sample_above_ns, progress)
+        }
+        Granularity::WholeTrace => vec![None; entries.len()],
+    };
+    let ref_median = reference_median(args, runs.iter());
+    runs.into_iter()
+        .zip(latencies.drain(..))
+        .map(|(run, latency)| timed_cell(run, &trace.name, "local", stats.patches, ref_median, latency))
+        .collect()
+}
+
+/// The reference subject's median among `runs`, when it has one.
+fn reference_median<'a>(args: &CompareArgs, mut runs: impl Iterator<Item = &'a measure::CellRun>) -> Option<f64> {
+    runs.find(|c| c.subject == args.reference && c.status == Status::Ok)
+        .and_then(|c| Summary::of(&c.samples_ns))
+        .map(|s| s.median_ns)
+}
+
+/// A results cell from a timed run.
+fn timed_cell(
+    run: measure::CellRun,
+    trace: &str,
+    workload: &str,
+    patches: usize,
+    ref_median: Option<f64>,
+    latency: Option<crate::latency::Latency>,
+) -> Cell {
+    let summary = if run.status == Status::Ok { Summary::of(&run.samples_ns) } else { None };
+    Cell {
+        subject: run.subject,
+        trace: trace.to_owned(),
+        workload: workload.to_owned(),
+        status: run.status,
+        message: run.message,
+        patches,
+        samples_ns: run.samples_ns,
+        median_ns: summary.as_ref().map(|s| s.median_ns),
+        min_ns: summary.as_ref().map(|s| s.min_ns),
+        q1_ns: summary.as_ref().map(|s| s.q1_ns),
+        q3_ns: summary.as_ref().map(|s| s.q3_ns),
+        ns_per_patch_median: summary.as_ref().map(|s| s.median_ns / patches as f64),
+        speedup_vs_reference: match (&summary, ref_median) {
+            (Some(s), Some(r)) => Some(r / s.median_ns),
+            _ => None,
+        },
+        latency,
+        bytes: None,
+        peak_bytes: None,
+        format: None,
+    }
 }
 
 /// Writes the run directory (see `rundir.rs`) under `--out` (and `--json FILE`), and turns

@@ -86,7 +86,15 @@ pub fn render(results: &Results, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let md = dir.join("tables.md");
     crate::report::write_atomic(&md, tables_markdown(results).as_bytes())?;
     let mut files = vec![csv, md];
-    files.extend(crate::plot::all_plots(results, dir)?);
+    if results.has_other_workloads() {
+        // The charts are of local cells (the memory chart is not drawn yet).
+        let local = results.only_workload("local");
+        if !local.cells.is_empty() {
+            files.extend(crate::plot::all_plots(&local, dir)?);
+        }
+    } else {
+        files.extend(crate::plot::all_plots(results, dir)?);
+    }
     Ok(files)
 }
 
