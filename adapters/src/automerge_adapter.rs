@@ -31,6 +31,29 @@ impl Subject for Automerge {
         self.doc.text(&self.text).expect("read automerge text")
     }
 
+    const CONCURRENT_STRATEGY: &'static str = "fork per txn (AutoCommit::fork, then with_actor), merge = AutoCommit::merge; every replica descends from one deterministic origin change (actor 00, time 0) that creates the text object; agent i is actor (i+1) as 4 big-endian bytes";
+    fn new_agent(agent: u32) -> Result<Self, WorkloadError> {
+        // One origin for every replica, byte-identical (fixed actor and time), so that all of
+        // them edit the same text object and their origin changes deduplicate on merge.
+        let mut doc = AutoCommit::new_with_encoding(TextEncoding::UnicodeCodePoint).with_actor(ActorId::from(vec![0u8]));
+        let text = doc.put_object(ROOT, "text", ObjType::Text).map_err(|e| failed("automerge put_object", e))?;
+        doc.commit_with(automerge::transaction::CommitOptions::default().with_time(0));
+        doc.set_actor(agent_actor(agent));
+        Ok(Automerge { doc, text })
+    }
+    fn fork(&mut self, agent: u32) -> Result<Self, WorkloadError> {
+        let doc = self.doc.fork().with_actor(agent_actor(agent));
+        Ok(Automerge { doc, text: self.text.clone() })
+    }
+    fn set_agent(&mut self, agent: u32) -> Result<(), WorkloadError> {
+        self.doc.set_actor(agent_actor(agent));
+        Ok(())
+    }
+    fn merge_from(&mut self, other: &mut Self) -> Result<(), WorkloadError> {
+        self.doc.merge(&mut other.doc).map_err(|e| failed("automerge merge", e))?;
+        Ok(())
+    }
+
     const SYNC_FORMAT: &'static str = "automerge changes (save_after(&[]): every change chunk)";
     fn export_updates(&mut self) -> Result<Vec<u8>, WorkloadError> {
         Ok(self.doc.save_after(&[]))
@@ -53,6 +76,11 @@ impl Subject for Automerge {
         let text = text_object(&doc)?;
         Ok(Automerge { doc, text })
     }
+}
+
+/// Agent `i` of a concurrent trace: actor `i + 1`, big-endian (actor 0 is the origin).
+fn agent_actor(agent: u32) -> ActorId {
+    ActorId::from((agent + 1).to_be_bytes().to_vec())
 }
 
 /// The id of the root's `text` object of a decoded document.

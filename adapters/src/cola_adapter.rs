@@ -43,6 +43,14 @@ impl Subject for Cola {
         self.text.len_chars()
     }
 
+    // cola merges replicas only by sending each other ops (no state merge, no op log to
+    // export the missing ones from): fork per txn would need every replica to keep its ops.
+    fn new_agent(_agent: u32) -> Result<Self, WorkloadError> {
+        Err(WorkloadError::Unsupported(
+            "cola merges only by exchanging ops (it has no state merge and keeps no op log); the per-agent strategy that would need is not implemented",
+        ))
+    }
+
     // cola keeps no op log, so the document cannot export its past: the remote input is
     // recorded while replaying (untimed), every insertion with its text and every deletion,
     // as a peer would have been sent them, and bincode-serialized (cola's types are serde).

@@ -38,6 +38,28 @@ impl Subject for DiamondTypes {
         self.doc.len()
     }
 
+    const CONCURRENT_STRATEGY: &'static str = "fork per txn (a clone of the ListCRDT: op log and branch), merge = add_missing_operations_from + branch merge to the op log's version; agents named agent-<i>";
+    fn new_agent(agent: u32) -> Result<Self, WorkloadError> {
+        let mut doc = ListCRDT::new();
+        let agent = doc.get_or_create_agent_id(&crate::concurrent::agent_name(agent));
+        Ok(DiamondTypes { doc, agent })
+    }
+    fn fork(&mut self, agent: u32) -> Result<Self, WorkloadError> {
+        let mut doc = ListCRDT { branch: self.doc.branch.clone(), oplog: self.doc.oplog.clone() };
+        let agent = doc.get_or_create_agent_id(&crate::concurrent::agent_name(agent));
+        Ok(DiamondTypes { doc, agent })
+    }
+    fn set_agent(&mut self, agent: u32) -> Result<(), WorkloadError> {
+        self.agent = self.doc.get_or_create_agent_id(&crate::concurrent::agent_name(agent));
+        Ok(())
+    }
+    fn merge_from(&mut self, other: &mut Self) -> Result<(), WorkloadError> {
+        self.doc.oplog.add_missing_operations_from(&other.doc.oplog);
+        let version = self.doc.oplog.local_version();
+        self.doc.branch.merge(&self.doc.oplog, &version);
+        Ok(())
+    }
+
     const SYNC_FORMAT: &'static str = "diamond-types encoded oplog (ENCODE_PATCH: inserted text, no start content)";
     fn export_updates(&mut self) -> Result<Vec<u8>, WorkloadError> {
         Ok(self.doc.oplog.encode(diamond_types::list::encoding::ENCODE_PATCH))

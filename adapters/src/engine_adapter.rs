@@ -39,10 +39,19 @@ impl<S: engine::TextCrdt> Subject for EngineSubject<S> {
     fn len_chars(&mut self) -> usize {
         self.0.len_chars()
     }
-    fn fork(&mut self, agent: u32) -> Result<Self, crate::Unsupported> {
-        Ok(EngineSubject(self.0.fork(&format!("agent{agent}"))))
+    const CONCURRENT_STRATEGY: &'static str =
+        "fork per txn (TextCrdt::fork; a parent's last child takes it over with set_agent), merge = TextCrdt::merge; agents named agent-<i>";
+    fn new_agent(agent: u32) -> Result<Self, WorkloadError> {
+        Ok(EngineSubject(S::new(&crate::concurrent::agent_name(agent))))
     }
-    fn merge_from(&mut self, other: &mut Self) -> Result<(), crate::Unsupported> {
+    fn fork(&mut self, agent: u32) -> Result<Self, WorkloadError> {
+        Ok(EngineSubject(self.0.fork(&crate::concurrent::agent_name(agent))))
+    }
+    fn set_agent(&mut self, agent: u32) -> Result<(), WorkloadError> {
+        self.0.set_agent(&crate::concurrent::agent_name(agent));
+        Ok(())
+    }
+    fn merge_from(&mut self, other: &mut Self) -> Result<(), WorkloadError> {
         self.0.merge(&other.0);
         Ok(())
     }

@@ -1,7 +1,7 @@
 use std::time::Instant;
 
 use traces::units::PosUnit;
-use traces::Txn;
+use traces::{ConcurrentTxn, Txn};
 
 use crate::subject::{replay_local, replay_local_observed, Doc, Subject, WorkloadError};
 
@@ -58,6 +58,10 @@ pub struct Entry {
     pub remote: Codec,
     /// The `load` workload: the document in the library's storage format, and loading it.
     pub load: Codec,
+    /// The `concurrent` workload: how replicas are forked and merged, and the timed replay
+    /// ([`crate::concurrent::replay_concurrent`]) of txns in this subject's position unit.
+    pub concurrent_strategy: &'static str,
+    pub timed_concurrent: fn(&[ConcurrentTxn]) -> Result<(u64, Box<dyn Doc>), WorkloadError>,
 }
 
 /// One direction of bytes for a workload that moves a document between replicas: `export`
@@ -103,6 +107,13 @@ fn timed_load<S: Subject + 'static>(bytes: &[u8]) -> Result<(u64, Box<dyn Doc>),
     Ok((ns, Box::new(doc)))
 }
 
+fn timed_concurrent<S: Subject + 'static>(txns: &[ConcurrentTxn]) -> Result<(u64, Box<dyn Doc>), WorkloadError> {
+    let start = Instant::now();
+    let doc = crate::concurrent::replay_concurrent::<S>(txns)?;
+    let ns = start.elapsed().as_nanos() as u64;
+    Ok((ns, Box::new(doc)))
+}
+
 fn timed_import<S: Subject + 'static>(bytes: &[u8]) -> Result<(u64, Box<dyn Doc>), WorkloadError> {
     let start = Instant::now();
     let doc = S::import_updates(bytes)?;
@@ -118,6 +129,8 @@ pub(crate) fn make<S: Subject + 'static>(info: SubjectInfo) -> Entry {
         latency_local: latency_local::<S>,
         remote: Codec { format: S::SYNC_FORMAT, export: S::remote_history, timed_import: timed_import::<S> },
         load: Codec { format: S::SAVE_FORMAT, export: save_export::<S>, timed_import: timed_load::<S> },
+        concurrent_strategy: S::CONCURRENT_STRATEGY,
+        timed_concurrent: timed_concurrent::<S>,
     }
 }
 

@@ -36,15 +36,33 @@ pub trait Subject: Sized {
     // Capabilities for the merge, remote and load workloads. Optional: the default says the
     // subject does not support them, and the harness reports such cells as `unsupported`.
 
-    /// A copy of this document that edits as another agent.
-    fn fork(&mut self, _agent: u32) -> Result<Self, Unsupported> {
-        Err(Unsupported)
+    /// A fresh, empty document editing as agent `agent` of a concurrent trace (named as
+    /// [`crate::concurrent::agent_name`] says, or numbered `agent + 1` where the library
+    /// numbers its peers). Replicas made this way must merge: a library whose documents need a
+    /// common origin starts each from the same deterministic one. The `concurrent` workload.
+    fn new_agent(_agent: u32) -> Result<Self, WorkloadError> {
+        Err(WorkloadError::Unsupported(NO_MERGE))
+    }
+
+    /// A copy of this document that edits as `agent`.
+    fn fork(&mut self, _agent: u32) -> Result<Self, WorkloadError> {
+        Err(WorkloadError::Unsupported(NO_MERGE))
+    }
+
+    /// Continues editing as `agent` (what `fork` does, without the copy). A library that fixes
+    /// its peer id at creation says `Unsupported`, and the replay forks instead.
+    fn set_agent(&mut self, _agent: u32) -> Result<(), WorkloadError> {
+        Err(WorkloadError::Unsupported("the peer id is fixed when the document is created"))
     }
 
     /// Brings everything `other` has into `self`.
-    fn merge_from(&mut self, _other: &mut Self) -> Result<(), Unsupported> {
-        Err(Unsupported)
+    fn merge_from(&mut self, _other: &mut Self) -> Result<(), WorkloadError> {
+        Err(WorkloadError::Unsupported(NO_MERGE))
     }
+
+    /// How concurrent replicas are made and merged, for the results (e.g. `fork per txn:
+    /// LoroDoc::fork, merge by export/import of the missing updates`).
+    const CONCURRENT_STRATEGY: &'static str = "";
 
     /// The document in the library's own storage format (a snapshot where the library has
     /// one): the `load` workload's input. Not timed.
@@ -85,6 +103,8 @@ pub trait Subject: Sized {
     const SYNC_FORMAT: &'static str = "";
 }
 
+/// The reason a subject that cannot merge gives.
+pub const NO_MERGE: &str = "no CRDT: cannot merge concurrent edits";
 /// The reason a subject without a sync format gives.
 pub const NO_SYNC_FORMAT: &str = "no CRDT: keeps no history, so it has nothing a peer could merge";
 /// The reason a subject without a storage format gives.

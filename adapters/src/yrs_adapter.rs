@@ -40,6 +40,31 @@ impl Subject for Yrs {
         s
     }
 
+    const CONCURRENT_STRATEGY: &'static str = "fork per txn (a new Doc with the agent's client id, given the parent's full state as an update v1; yrs fixes the client id at creation, so a parent's last child takes its replica over only when it is the same agent), merge = apply the update from own state vector; agent i is client id i+1";
+    fn new_agent(agent: u32) -> Result<Self, WorkloadError> {
+        Ok(Yrs::empty(u64::from(agent) + 1))
+    }
+    fn fork(&mut self, agent: u32) -> Result<Self, WorkloadError> {
+        let mut copy = Yrs::empty(u64::from(agent) + 1);
+        copy.merge_from(self)?;
+        Ok(copy)
+    }
+    fn set_agent(&mut self, agent: u32) -> Result<(), WorkloadError> {
+        // The client id is fixed at creation: a replica can only go on as its own agent.
+        if self.doc.client_id() == yrs::block::ClientID::new(u64::from(agent) + 1) {
+            Ok(())
+        } else {
+            Err(WorkloadError::Unsupported("yrs fixes the client id when the document is created"))
+        }
+    }
+    fn merge_from(&mut self, other: &mut Self) -> Result<(), WorkloadError> {
+        let since = self.doc.transact().state_vector();
+        let missing = other.doc.transact().encode_state_as_update_v1(&since);
+        let update = Update::decode_v1(&missing).map_err(|e| failed("yrs Update::decode_v1", e))?;
+        self.doc.transact_mut().apply_update(update).map_err(|e| failed("yrs apply_update", e))?;
+        Ok(())
+    }
+
     const SYNC_FORMAT: &'static str = "yrs update v1 (encode_state_as_update_v1 from the empty state vector)";
     fn export_updates(&mut self) -> Result<Vec<u8>, WorkloadError> {
         Ok(self.doc.transact().encode_state_as_update_v1(&StateVector::default()))

@@ -123,8 +123,9 @@ pub struct SelectArgs {
     /// `remote` (a fresh replica integrating a peer's whole history in the library's sync
     /// format; reports its size), `load` (loading the saved document; reports its size),
     /// `memory` (heap held after a local replay, and its peak; runs crdt-bench-mem per cell),
-    /// or `all`. `concurrent` is not implemented yet. Only `compare` runs workloads other
-    /// than local.
+    /// `concurrent` (replaying the concurrent traces, fork per txn; default: every concurrent
+    /// trace found), or `all` (--traces names of either kind go to their workloads). Only
+    /// `compare` runs workloads other than local.
     #[arg(long, default_value = "local", value_name = "WORKLOAD")]
     pub workload: String,
     /// Transaction granularity: `per-txn` (one transaction/commit per trace txn, what a live

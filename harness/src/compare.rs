@@ -89,22 +89,19 @@ pub fn traces_cmd(args: TracesArgs) -> anyhow::Result<u8> {
 }
 
 /// The workloads `compare --workload` runs, in order.
-pub const WORKLOADS: &[&str] = &["local", "remote", "load", "memory"];
+pub const WORKLOADS: &[&str] = &["local", "remote", "load", "memory", "concurrent"];
 
 /// `--workload NAME` as the list of workloads to run (`all`: every implemented one).
 pub fn workloads_of(workload: &str) -> anyhow::Result<Vec<&'static str>> {
     match workload {
         "all" => Ok(WORKLOADS.to_vec()),
-        "concurrent" => bail!(
-            "workload \"concurrent\" is not implemented yet; available: {}, all",
-            WORKLOADS.join(", ")
-        ),
         w => match WORKLOADS.iter().find(|&&known| known == w) {
             Some(&known) => Ok(vec![known]),
             None => bail!(
                 "unknown workload \"{w}\"; available: local (a sequential trace replayed as one agent's local edits), \
                  remote (integrating a peer's whole history in the library's sync format), load (loading a saved \
-                 document), memory (heap held after a local replay, and its peak), all"
+                 document), memory (heap held after a local replay, and its peak), concurrent (replaying a concurrent \
+                 trace, fork per txn), all"
             ),
         },
     }
@@ -259,7 +256,8 @@ fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow:
     }
     let started = Instant::now();
     let dir = locate_or_fetch(sel.traces_dir.as_deref())?;
-    let trace_refs = select::traces(sel.traces.as_deref(), &dir, TraceKind::Sequential)?;
+    let (trace_refs, concurrent_refs) = pick_traces(sel.traces.as_deref(), &dir, &workloads)?;
+    let sequential_workloads: Vec<&str> = workloads.iter().copied().filter(|w| *w != "concurrent").collect();
 
     let plan = SamplingPlan {
         budget_ns_per_cell: (args.budget.unwrap_or(if args.quick { 0.3 } else { 2.0 }) * 1e9) as u64,
@@ -288,14 +286,14 @@ fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow:
 
     let mut cells = Vec::new();
     let mut trace_records = Vec::new();
-    for tr in &trace_refs {
+    for tr in trace_refs.iter().filter(|_| !sequential_workloads.is_empty()) {
         let trace = traces::load_sequential(&tr.path, &tr.name)?;
         let stats = trace.stats();
         if progress.0.is_none() {
             eprintln!("{}: {} subjects ...", tr.name, entries.len());
         }
         let inputs = measure::Inputs::new(&trace, &entries, sel.granularity);
-        for &workload in &workloads {
+        for &workload in &sequential_workloads {
             let new_cells = match workload {
                 "local" => local_cells(args, &trace, &entries, &inputs, &plan, &mut progress),
                 "remote" | "load" => {
@@ -314,7 +312,7 @@ fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow:
                 }
                 "memory" => {
                     let child = mem_child.as_deref().expect("located above");
-                    let cells = measure::initial_cells(&trace, &entries, &plan, &mut progress);
+                    let cells = measure::initial_cells(&trace.name, &entries, &plan, &mut progress);
                     crate::memory::run_trace(child, &tr.name, &dir.root, sel.granularity, &entries, cells, &mut progress)
                         .into_iter()
                         .map(|c| {
@@ -329,6 +327,34 @@ fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow:
                 other => unreachable!("workloads_of returned {other}"),
             };
             cells.extend(new_cells);
+        }
+        trace_records.push(TraceRecord {
+            name: tr.name.clone(),
+            txns: stats.txns,
+            patches: stats.patches,
+            end_len_chars: stats.end_len_chars,
+            peak_len_chars: stats.peak_len_chars,
+            non_ascii_share: stats.non_ascii_share,
+            single_char_share: stats.single_char_share,
+        });
+    }
+    for tr in &concurrent_refs {
+        let trace = traces::load_concurrent(&tr.path, &tr.name)?;
+        adapters::concurrent::check_agent_chains(&trace).map_err(|e| anyhow::anyhow!("{}: {e}", tr.path.display()))?;
+        let stats = trace.stats();
+        if progress.0.is_none() {
+            eprintln!("{} (concurrent): {} subjects ...", tr.name, entries.len());
+        }
+        let runs = crate::workloads::run_concurrent_trace(&trace, &entries, &plan, &mut progress);
+        let ref_median = reference_median(args, runs.iter());
+        let strategy = |subject: &str| {
+            entries.iter().find(|e| e.info.name == subject).map(|e| e.concurrent_strategy).filter(|s| !s.is_empty())
+        };
+        for run in runs {
+            let named = strategy(&run.subject).map(str::to_owned);
+            let mut cell = timed_cell(run, &tr.name, "concurrent", stats.patches, ref_median, None);
+            cell.strategy = named;
+            cells.push(cell);
         }
         trace_records.push(TraceRecord {
             name: tr.name.clone(),
@@ -373,6 +399,41 @@ fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow:
     };
 
     Ok(results)
+}
+
+/// The traces each kind of workload runs: `--traces` names, split by kind when `workloads`
+/// has both kinds (`all`); by default the four standard sequential traces and every concurrent
+/// trace in the directory. A trace of the wrong kind for the only kind asked for is an error.
+fn pick_traces(
+    arg: Option<&str>,
+    dir: &TraceDir,
+    workloads: &[&str],
+) -> anyhow::Result<(Vec<traces::TraceRef>, Vec<traces::TraceRef>)> {
+    let wants_concurrent = workloads.contains(&"concurrent");
+    let wants_sequential = workloads.iter().any(|w| *w != "concurrent");
+    let every_concurrent = || dir.list().into_iter().filter(|t| t.kind == TraceKind::Concurrent).collect::<Vec<_>>();
+    match (wants_sequential, wants_concurrent, arg) {
+        (true, false, _) => Ok((select::traces(arg, dir, TraceKind::Sequential)?, Vec::new())),
+        (false, true, Some(_)) => Ok((Vec::new(), select::traces(arg, dir, TraceKind::Concurrent)?)),
+        (false, true, None) => Ok((Vec::new(), every_concurrent())),
+        (_, _, None) => Ok((select::traces(None, dir, TraceKind::Sequential)?, every_concurrent())),
+        (_, _, Some(names)) => {
+            let all = dir.list();
+            let (mut seq, mut conc) = (Vec::new(), Vec::new());
+            for name in names.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                match all.iter().find(|t| t.name == name) {
+                    Some(t) if t.kind == TraceKind::Concurrent => conc.push(name.to_owned()),
+                    Some(_) => seq.push(name.to_owned()),
+                    None => {
+                        select::traces(Some(name), dir, TraceKind::Sequential)?;
+                    }
+                }
+            }
+            let seq = if seq.is_empty() { select::traces(None, dir, TraceKind::Sequential)? } else { select::traces(Some(&seq.join(",")), dir, TraceKind::Sequential)? };
+            let conc = if conc.is_empty() { every_concurrent() } else { select::traces(Some(&conc.join(",")), dir, TraceKind::Concurrent)? };
+            Ok((seq, conc))
+        }
+    }
 }
 
 /// The local workload's cells on one trace: samples, then the latency run.
@@ -439,6 +500,7 @@ fn timed_cell(
         bytes: None,
         peak_bytes: None,
         format: None,
+        strategy: None,
     }
 }
 

@@ -174,20 +174,20 @@ pub fn run_trace(
     plan: &SamplingPlan,
     progress: &mut dyn Progress,
 ) -> Vec<CellRun> {
-    let cells = initial_cells(trace, entries, plan, progress);
+    let cells = initial_cells(&trace.name, entries, plan, progress);
     run_interleaved(&trace.name, entries, cells, plan, progress, |e| run_verified(e, inputs.get(e), &trace.end_content))
 }
 
 /// One cell per entry, `Ok` (to be run) unless the subject's registry entry skips this trace
 /// (`unsupported`, saying why). Shared by every timed workload.
 pub fn initial_cells(
-    trace: &SequentialTrace,
+    trace_name: &str,
     entries: &[Entry],
     plan: &SamplingPlan,
     progress: &mut dyn Progress,
 ) -> Vec<CellRun> {
     progress.planned(entries.len() as u64);
-    let base_name = trace.name.strip_prefix("ascii_only/").unwrap_or(&trace.name);
+    let base_name = trace_name.strip_prefix("ascii_only/").unwrap_or(trace_name);
     entries
         .iter()
         .map(|e| {
@@ -195,11 +195,11 @@ pub fn initial_cells(
             if plan.single_sample_above_ns.is_some() && e.info.quick_skip_traces.contains(&base_name) {
                 cell.status = Status::Unsupported;
                 cell.message = Some("skipped in --quick: the subject's registry entry marks this trace as too slow for a quick run".into());
-                progress.ran(&format!("{} {}: skipped (quick)", trace.name, e.info.name));
+                progress.ran(&format!("{trace_name} {}: skipped (quick)", e.info.name));
             } else if e.info.skip_traces.contains(&base_name) {
                 cell.status = Status::Unsupported;
                 cell.message = Some("skipped: the subject's registry entry marks this trace as too slow for it".into());
-                progress.ran(&format!("{} {}: skipped", trace.name, e.info.name));
+                progress.ran(&format!("{trace_name} {}: skipped", e.info.name));
             }
             cell
         })

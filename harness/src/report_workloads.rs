@@ -41,6 +41,7 @@ fn describe(workload: &str) -> &'static str {
         "remote" => "a fresh replica of another agent decoding and integrating the whole history in the library's sync format",
         "load" => "loading the saved document (the library's storage format, a snapshot where it has one) into a fresh replica",
         "memory" => "heap held by the document after a local replay, and the peak during it (counting allocator, separate process, untimed)",
+        "concurrent" => "replaying a concurrent trace: each txn on a replica holding the merge of its parents, as its agent; the end state merges every leaf",
         _ => "",
     }
 }
@@ -66,6 +67,8 @@ impl Results {
     pub fn only_workload(&self, workload: &str) -> Results {
         let mut r = self.clone();
         r.cells.retain(|c| c.workload == workload);
+        let cells = &r.cells;
+        r.traces.retain(|t| cells.iter().any(|c| c.trace == t.name));
         r.settings.workload = workload.to_owned();
         r
     }
@@ -77,7 +80,12 @@ impl Results {
     /// A subject x trace matrix of `workload`'s cells: `ok` formats a verified cell.
     fn workload_matrix(&self, workload: &str, caption: &str, ok: impl Fn(&Cell) -> Option<String>) -> String {
         let mut out = String::new();
-        let traces: Vec<&str> = self.traces.iter().map(|t| t.name.as_str()).collect();
+        let traces: Vec<&str> = self
+            .traces
+            .iter()
+            .map(|t| t.name.as_str())
+            .filter(|t| self.cells.iter().any(|c| c.trace == *t && c.workload == workload))
+            .collect();
         let _ = writeln!(out, "{caption}\n");
         let _ = writeln!(out, "| subject | {} |", traces.join(" | "));
         let _ = writeln!(out, "|---|{}", "---:|".repeat(traces.len()));
@@ -126,18 +134,20 @@ impl Results {
                         None => fmt_ms(median),
                     })
                 }));
-                out.push('\n');
-                out.push_str(&self.workload_matrix(workload, "Encoded size", |c| c.bytes.map(|b| fmt_bytes(b as f64))));
+                if workload != "concurrent" {
+                    out.push('\n');
+                    out.push_str(&self.workload_matrix(workload, "Encoded size", |c| c.bytes.map(|b| fmt_bytes(b as f64))));
+                }
                 let mut formats: Vec<(String, String)> = Vec::new();
                 for c in self.cells.iter().filter(|c| c.workload == workload) {
-                    if let Some(f) = &c.format {
+                    if let Some(f) = c.format.as_ref().or(c.strategy.as_ref()) {
                         if !formats.iter().any(|(s, _)| *s == c.subject) {
                             formats.push((c.subject.clone(), f.clone()));
                         }
                     }
                 }
                 if !formats.is_empty() {
-                    let _ = writeln!(out, "\nFormats:\n");
+                    let _ = writeln!(out, "\n{}:\n", if workload == "concurrent" { "Strategies" } else { "Formats" });
                     for (s, f) in formats {
                         let _ = writeln!(out, "- {}: {f}", self.label(&s));
                     }
@@ -183,6 +193,7 @@ impl Results {
                     columns.push(("load", "load ms", |c| c.median_ns, true));
                     columns.push(("load", "saved size", |c| c.bytes.map(|b| b as f64), false));
                 }
+                "concurrent" => columns.push(("concurrent", "concurrent ms", |c| c.median_ns, true)),
                 "memory" => {
                     columns.push(("memory", "memory retained", |c| c.bytes.map(|b| b as f64), false));
                     columns.push(("memory", "memory peak", |c| c.peak_bytes.map(|b| b as f64), false));
@@ -196,6 +207,11 @@ impl Results {
             "Each value with its ratio to `{reference}`'s (reference value / this value: > 1 means less time or fewer bytes than the reference).\n"
         );
         for t in &self.traces {
+            let columns: Vec<_> =
+                columns.iter().filter(|(w, ..)| self.cells.iter().any(|c| c.trace == t.name && c.workload == *w)).collect();
+            if columns.len() < 2 {
+                continue; // a trace of one workload (a concurrent trace) has its table above
+            }
             let _ = writeln!(out, "### {}\n", t.name);
             let heads: Vec<&str> = columns.iter().map(|c| c.1).collect();
             let _ = writeln!(out, "| subject | {} |", heads.join(" | "));
@@ -203,13 +219,13 @@ impl Results {
             for s in self.subjects_in_order() {
                 let vals: Vec<String> = columns
                     .iter()
-                    .map(|(w, _, value, is_time)| {
+                    .map(|&&(w, _, value, is_time)| {
                         let Some(c) = self.workload_cell(s, &t.name, w) else { return "-".into() };
                         if c.status != Status::Ok {
                             return status_word(c).to_owned();
                         }
                         let Some(v) = value(c) else { return "-".into() };
-                        let shown = if *is_time { format!("{} ms", fmt_ms(v)) } else { fmt_bytes(v) };
+                        let shown = if is_time { format!("{} ms", fmt_ms(v)) } else { fmt_bytes(v) };
                         let r = self.workload_cell(reference, &t.name, w).filter(|r| r.status == Status::Ok).and_then(value);
                         match r {
                             Some(r) if v > 0.0 => format!("{shown} ({})", fmt_ratio(r / v)),

@@ -175,6 +175,9 @@ pub struct Cell {
     /// `remote` and `load`: what the bytes are (the library's format).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub format: Option<String>,
+    /// `concurrent`: how the subject makes and merges replicas (e.g. fork per txn).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub strategy: Option<String>,
 }
 
 impl Cell {

@@ -1,4 +1,5 @@
-//! The `remote` and `load` workloads: a document moved between replicas as bytes.
+//! The `remote` and `load` workloads (a document moved between replicas as bytes), and the
+//! `concurrent` workload (see [`run_concurrent_trace`]).
 //!
 //! For each subject: its [`Codec::export`] replays the trace (untimed) and encodes the
 //! document: for `remote` its whole history in the library's sync format, for `load` the
@@ -70,7 +71,7 @@ pub fn run_trace(
     plan: &SamplingPlan,
     progress: &mut dyn Progress,
 ) -> Vec<ByteCell> {
-    let mut cells = measure::initial_cells(trace, entries, plan, progress);
+    let mut cells = measure::initial_cells(&trace.name, entries, plan, progress);
     // Untimed: replay and encode, once per subject.
     progress.planned(entries.len() as u64);
     let mut encoded: Vec<Option<Vec<u8>>> = Vec::with_capacity(entries.len());
@@ -111,4 +112,44 @@ pub fn run_trace(
             }
         })
         .collect()
+}
+
+/// The `concurrent` workload on one concurrent trace: samples as the local workload's
+/// ([`measure::run_interleaved`]), each one replay of the whole DAG
+/// ([`adapters::concurrent::replay_concurrent`], fork per txn) verified against `endContent`.
+/// Positions are converted per subject unit before any timing.
+pub fn run_concurrent_trace(
+    trace: &traces::ConcurrentTrace,
+    entries: &[Entry],
+    plan: &SamplingPlan,
+    progress: &mut dyn Progress,
+) -> Vec<CellRun> {
+    let mut cells = measure::initial_cells(&trace.name, entries, plan, progress);
+    let mut inputs: Vec<(adapters::PosUnit, Result<Vec<traces::ConcurrentTxn>, WorkloadError>)> = Vec::new();
+    for e in entries {
+        if !inputs.iter().any(|(u, _)| *u == e.info.unit) {
+            let converted = catch_unwind(AssertUnwindSafe(|| adapters::concurrent::concurrent_txns_in_unit(trace, e.info.unit)))
+                .unwrap_or_else(|_| Err(WorkloadError::Failed(format!("converting positions: {}", measure::take_panic_message()))));
+            inputs.push((e.info.unit, converted));
+        }
+    }
+    let input = |e: &Entry| &inputs.iter().find(|(u, _)| *u == e.info.unit).expect("converted for every unit").1;
+    for (e, cell) in entries.iter().zip(cells.iter_mut()) {
+        if cell.status != Status::Ok {
+            continue;
+        }
+        if let Err(err) = input(e) {
+            let (status, message) = from_error(err.clone());
+            cell.status = status;
+            cell.message = Some(message);
+            progress.ran(&format!("{} {}: no input", trace.name, e.info.name));
+        }
+    }
+    measure::run_interleaved(&trace.name, entries, cells, plan, progress, |e| {
+        let txns = input(e).as_ref().expect("cells without input are not run");
+        let replayed = catch_unwind(AssertUnwindSafe(|| (e.timed_concurrent)(txns)))
+            .map_err(|_| (Status::Panicked, measure::take_panic_message()))?;
+        let (ns, doc) = replayed.map_err(from_error)?;
+        measure::run_checked(|| (ns, doc), &trace.end_content)
+    })
 }

@@ -137,7 +137,7 @@ fn bad_usage_and_bad_input_exit_2_with_a_clear_message() {
         (vec!["compare", "--subjects", "nosuch"], "unknown subject \"nosuch\""),
         (vec!["compare", "--traces", "nosuch"], "no trace named \"nosuch\""),
         (vec!["compare", "--traces", "conc"], "Concurrent trace"),
-        (vec!["compare", "--workload", "concurrent"], "not implemented yet"),
+        (vec!["compare", "--workload", "concurrent", "--traces", "tiny"], "Sequential trace"),
         (vec!["compare", "--workload", "sideways"], "unknown workload \"sideways\""),
         (vec!["compare", "--reference", "nosuch"], "unknown --reference"),
         (vec!["compare", "--granularity", "sometimes"], "invalid value"),
@@ -414,13 +414,14 @@ fn workload_all_verifies_every_crdt_and_reports_sizes_memory_and_unsupported_rea
         .arg("--out")
         .arg(&out));
     assert_eq!(code, 0, "stdout:\n{stdout}\nstderr:\n{stderr}");
-    for needle in ["Workload `remote`", "Workload `load`", "Workload `memory`", "Encoded size", "Summary across workloads"] {
+    for needle in ["Workload `remote`", "Workload `load`", "Workload `memory`", "Workload `concurrent`", "Encoded size", "Summary across workloads"] {
         assert!(stdout.contains(needle), "{needle} missing:\n{stdout}");
     }
     let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(v["settings"]["workload"], "all");
     let cells = v["cells"].as_array().unwrap();
-    assert_eq!(cells.len(), 7 * 4);
+    // 4 workloads on the sequential trace, and `concurrent` on the directory's concurrent one.
+    assert_eq!(cells.len(), 7 * 5);
     for c in cells {
         let (subject, workload) = (c["subject"].as_str().unwrap(), c["workload"].as_str().unwrap());
         let what = format!("{subject} {workload}: {c}");
@@ -428,6 +429,15 @@ fn workload_all_verifies_every_crdt_and_reports_sizes_memory_and_unsupported_rea
             (_, "local") => {
                 assert_eq!(c["status"], "ok", "{what}");
                 assert!(c.get("bytes").is_none() && c.get("peak_bytes").is_none(), "{what}");
+            }
+            ("string" | "cola", "concurrent") => {
+                assert_eq!(c["status"], "unsupported", "{what}");
+                assert!(!c["message"].as_str().unwrap().is_empty(), "{what}");
+            }
+            (_, "concurrent") => {
+                assert_eq!(c["status"], "ok", "{what}");
+                assert_eq!(c["trace"], "conc", "{what}");
+                assert!(c["strategy"].as_str().unwrap().contains("fork per txn"), "{what}");
             }
             ("string", "remote" | "load") => {
                 assert_eq!(c["status"], "unsupported", "{what}");
