@@ -138,26 +138,33 @@ pub fn concurrent_txns_in_unit(trace: &ConcurrentTrace, unit: traces::units::Pos
         }
     };
     let mut out: Vec<ConcurrentTxn> = Vec::with_capacity(trace.txns.len());
-    // Replay txn by txn on engine replicas (fork per txn), converting each patch against the
-    // text right before it.
+    // A document made only of ASCII inserts is ASCII throughout: every unit counts the same.
+    if trace.txns.iter().all(|t| t.patches.iter().all(|p| p.ins.is_ascii())) {
+        return Ok(trace.txns.clone());
+    }
+    // Replay txn by txn on engine replicas (fork per txn, each replica dropped once its last
+    // child has used it), converting each patch against the text right before it.
     type E = crate::engine_adapter::EngineSubject<engine::Best>;
+    let missing = |i: usize, p: usize| WorkloadError::Failed(format!("txn {i}: parent {p}'s replica is gone"));
     let mut docs: Vec<Option<E>> = Vec::with_capacity(trace.txns.len());
+    let mut children_left: Vec<usize> = trace.txns.iter().map(|t| t.num_children).collect();
     for (i, txn) in trace.txns.iter().enumerate() {
         let agent = txn.agent as u32;
         let mut doc = match txn.parents.split_first() {
             None => E::new_agent(agent)?,
             Some((&first, others)) => {
-                let mut doc = docs
-                    .get_mut(first)
-                    .and_then(Option::as_mut)
-                    .ok_or_else(|| WorkloadError::Failed(format!("txn {i}: parent {first} missing")))?
-                    .fork(agent)?;
+                let mut doc = docs.get_mut(first).and_then(Option::as_mut).ok_or_else(|| missing(i, first))?.fork(agent)?;
                 for &o in others {
-                    let source = docs
-                        .get_mut(o)
-                        .and_then(Option::as_mut)
-                        .ok_or_else(|| WorkloadError::Failed(format!("txn {i}: parent {o} missing")))?;
+                    let source = docs.get_mut(o).and_then(Option::as_mut).ok_or_else(|| missing(i, o))?;
                     doc.merge_from(source)?;
+                }
+                for &p in &txn.parents {
+                    if let Some(left) = children_left.get_mut(p) {
+                        *left = left.saturating_sub(1);
+                        if *left == 0 {
+                            docs[p] = None;
+                        }
+                    }
                 }
                 doc
             }
@@ -171,7 +178,7 @@ pub fn concurrent_txns_in_unit(trace: &ConcurrentTrace, unit: traces::units::Pos
             doc.apply_txn(std::slice::from_ref(p));
         }
         out.push(ConcurrentTxn { parents: txn.parents.clone(), num_children: txn.num_children, agent: txn.agent, patches });
-        docs.push(Some(doc));
+        docs.push((txn.num_children > 0).then_some(doc));
     }
     Ok(out)
 }

@@ -159,6 +159,7 @@ pub fn log(log_args: crate::cli::LogArgs) -> anyhow::Result<u8> {
     if args.select.subjects.is_some() {
         bail!("`log` runs every engine step and the reference; use `compare --subjects` to pick subjects");
     }
+    check_workload(&args.select)?;
     let registry = adapters::registry();
     let mut entries: Vec<_> = if log_args.ablate {
         let mut names = vec!["engine".to_owned()];

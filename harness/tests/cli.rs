@@ -459,8 +459,20 @@ fn workload_all_verifies_every_crdt_and_reports_sizes_memory_and_unsupported_rea
             _ => panic!("unexpected cell {what}"),
         }
     }
-    let tables = std::fs::read_to_string(std::fs::read_dir(&out).unwrap().filter_map(Result::ok).find(|e| e.path().is_dir() && !e.file_name().to_string_lossy().starts_with('.')).unwrap().path().join("tables.md")).unwrap();
+    let run_dir = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.is_dir() && !p.file_name().unwrap().to_string_lossy().starts_with('.') && !p.is_symlink())
+        .unwrap();
+    let tables = std::fs::read_to_string(run_dir.join("tables.md")).unwrap();
     assert!(tables.contains("Workload `memory`") && tables.contains("Peak heap bytes"), "{tables}");
+    // The memory chart, and the local charts from the local cells.
+    for chart in ["memory-tiny.svg", "memory-tiny.png", "comparison-tiny.svg"] {
+        assert!(run_dir.join(chart).exists(), "{chart} missing in {}", run_dir.display());
+    }
+    let svg = std::fs::read_to_string(run_dir.join("memory-tiny.svg")).unwrap();
+    roxmltree::Document::parse(&svg).expect("the memory chart is valid SVG");
 }
 
 #[test]
