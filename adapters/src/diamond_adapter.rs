@@ -6,7 +6,7 @@ use traces::units::PosUnit;
 use traces::Patch;
 
 use crate::registry::{make, Entry, Kind, SubjectInfo};
-use crate::subject::Subject;
+use crate::subject::{failed, Subject, WorkloadError};
 
 pub struct DiamondTypes {
     doc: ListCRDT,
@@ -37,11 +37,47 @@ impl Subject for DiamondTypes {
     fn len_chars(&mut self) -> usize {
         self.doc.len()
     }
-    fn save(&mut self) -> Result<Vec<u8>, crate::Unsupported> {
+
+    const CONCURRENT_STRATEGY: &'static str = "fork per txn (a clone of the ListCRDT: op log and branch), merge = add_missing_operations_from + branch merge to the op log's version; agents named agent-<i>";
+    fn new_agent(agent: u32) -> Result<Self, WorkloadError> {
+        let mut doc = ListCRDT::new();
+        let agent = doc.get_or_create_agent_id(&crate::concurrent::agent_name(agent));
+        Ok(DiamondTypes { doc, agent })
+    }
+    fn fork(&mut self, agent: u32) -> Result<Self, WorkloadError> {
+        let mut doc = ListCRDT { branch: self.doc.branch.clone(), oplog: self.doc.oplog.clone() };
+        let agent = doc.get_or_create_agent_id(&crate::concurrent::agent_name(agent));
+        Ok(DiamondTypes { doc, agent })
+    }
+    fn set_agent(&mut self, agent: u32) -> Result<(), WorkloadError> {
+        self.agent = self.doc.get_or_create_agent_id(&crate::concurrent::agent_name(agent));
+        Ok(())
+    }
+    fn merge_from(&mut self, other: &mut Self) -> Result<(), WorkloadError> {
+        self.doc.oplog.add_missing_operations_from(&other.doc.oplog);
+        let version = self.doc.oplog.local_version();
+        self.doc.branch.merge(&self.doc.oplog, &version);
+        Ok(())
+    }
+
+    const SYNC_FORMAT: &'static str = "diamond-types encoded oplog (ENCODE_PATCH: inserted text, no start content)";
+    fn export_updates(&mut self) -> Result<Vec<u8>, WorkloadError> {
+        Ok(self.doc.oplog.encode(diamond_types::list::encoding::ENCODE_PATCH))
+    }
+    fn import_updates(bytes: &[u8]) -> Result<Self, WorkloadError> {
+        let mut doc = ListCRDT::new();
+        let agent = doc.get_or_create_agent_id("b");
+        // Decodes into the op log, then brings the branch (the text) up to the new version.
+        doc.merge_data_and_ff(bytes).map_err(|e| failed("diamond-types decode_and_add", e))?;
+        Ok(DiamondTypes { doc, agent })
+    }
+
+    const SAVE_FORMAT: &'static str = "diamond-types encoded oplog (ENCODE_FULL; loading = decode + checkout)";
+    fn save(&mut self) -> Result<Vec<u8>, WorkloadError> {
         Ok(self.doc.oplog.encode(diamond_types::list::encoding::ENCODE_FULL))
     }
-    fn load(bytes: &[u8]) -> Result<Self, crate::Unsupported> {
-        let mut doc = ListCRDT::load_from(bytes).map_err(|_| crate::Unsupported)?;
+    fn load(bytes: &[u8]) -> Result<Self, WorkloadError> {
+        let mut doc = ListCRDT::load_from(bytes).map_err(|e| failed("diamond-types load_from", e))?;
         let agent = doc.get_or_create_agent_id("a");
         Ok(DiamondTypes { doc, agent })
     }

@@ -10,7 +10,7 @@ use traces::units::PosUnit;
 use traces::Patch;
 
 use crate::registry::{make, Entry, Kind, SubjectInfo};
-use crate::subject::Subject;
+use crate::subject::{failed, Subject, WorkloadError};
 
 /// A step of the engine as a subject. It keeps its full op log, so it can export and merge:
 /// the same work the CRDT libraries do.
@@ -39,12 +39,45 @@ impl<S: engine::TextCrdt> Subject for EngineSubject<S> {
     fn len_chars(&mut self) -> usize {
         self.0.len_chars()
     }
-    fn fork(&mut self, agent: u32) -> Result<Self, crate::Unsupported> {
-        Ok(EngineSubject(self.0.fork(&format!("agent{agent}"))))
+    const CONCURRENT_STRATEGY: &'static str =
+        "fork per txn (TextCrdt::fork; a parent's last child takes it over with set_agent), merge = TextCrdt::merge; agents named agent-<i>";
+    fn new_agent(agent: u32) -> Result<Self, WorkloadError> {
+        Ok(EngineSubject(S::new(&crate::concurrent::agent_name(agent))))
     }
-    fn merge_from(&mut self, other: &mut Self) -> Result<(), crate::Unsupported> {
+    fn fork(&mut self, agent: u32) -> Result<Self, WorkloadError> {
+        Ok(EngineSubject(self.0.fork(&crate::concurrent::agent_name(agent))))
+    }
+    fn set_agent(&mut self, agent: u32) -> Result<(), WorkloadError> {
+        self.0.set_agent(&crate::concurrent::agent_name(agent));
+        Ok(())
+    }
+    fn merge_from(&mut self, other: &mut Self) -> Result<(), WorkloadError> {
         self.0.merge(&other.0);
         Ok(())
+    }
+
+    const SYNC_FORMAT: &'static str = "engine op batch (engine::encoding, varints, one entry per typing run / delete)";
+    fn export_updates(&mut self) -> Result<Vec<u8>, WorkloadError> {
+        Ok(engine::encoding::encode(&self.0.ops_since(&engine::Version::root())))
+    }
+    fn import_updates(bytes: &[u8]) -> Result<Self, WorkloadError> {
+        let batch = engine::encoding::decode(bytes).map_err(|e| failed("decoding the op batch", e))?;
+        let mut doc = S::new("b");
+        doc.integrate(&batch).map_err(|e| failed("integrating the op batch", e))?;
+        Ok(EngineSubject(doc))
+    }
+
+    // The engine has no snapshot format: its saved document is its op log, and loading it
+    // replays that log (as `import_updates` does).
+    const SAVE_FORMAT: &'static str = "engine op batch (no snapshot format: loading integrates the whole op log)";
+    fn save(&mut self) -> Result<Vec<u8>, WorkloadError> {
+        self.export_updates()
+    }
+    fn load(bytes: &[u8]) -> Result<Self, WorkloadError> {
+        let batch = engine::encoding::decode(bytes).map_err(|e| failed("decoding the op batch", e))?;
+        let mut doc = S::new("a");
+        doc.integrate(&batch).map_err(|e| failed("integrating the op batch", e))?;
+        Ok(EngineSubject(doc))
     }
 }
 

@@ -12,6 +12,7 @@
 //! This is the only crate whose normal dependencies include diamond-types, cola-crdt, loro,
 //! automerge and yrs; each sits behind a cargo feature of the same name, all on by default.
 
+pub mod concurrent;
 mod lower_bounds;
 mod registry;
 mod subject;
@@ -28,7 +29,9 @@ mod loro_adapter;
 #[cfg(feature = "yrs")]
 mod yrs_adapter;
 
-pub use registry::{entry, registry, Entry, Kind, SubjectInfo, REFERENCE_DEFAULT};
-pub use subject::{replay_local, replay_local_observed, Doc, Subject, Unsupported};
+pub use registry::{entry, registry, Codec, Entry, Kind, SubjectInfo, REFERENCE_DEFAULT};
+pub use subject::{
+    replay_local, replay_local_observed, Doc, Subject, Unsupported, WorkloadError, NO_MERGE, NO_STORAGE_FORMAT, NO_SYNC_FORMAT,
+};
 pub use traces::units::PosUnit;
 pub use traces::{Patch, Txn};

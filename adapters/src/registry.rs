@@ -1,9 +1,9 @@
 use std::time::Instant;
 
 use traces::units::PosUnit;
-use traces::Txn;
+use traces::{ConcurrentTxn, Txn};
 
-use crate::subject::{replay_local, replay_local_observed, Doc, Subject};
+use crate::subject::{replay_local, replay_local_observed, Doc, Subject, WorkloadError};
 
 /// The subject speedups are measured against unless `--reference` says otherwise.
 pub const REFERENCE_DEFAULT: &str = "diamond-types";
@@ -53,6 +53,27 @@ pub struct Entry {
     /// every txn. Returns each txn's nanoseconds, in order, and the document. The clock reads
     /// add tens of nanoseconds per txn, so its total is not a throughput sample.
     pub latency_local: fn(&[Txn]) -> (Vec<u64>, Box<dyn Doc>),
+    /// The `remote` workload: the whole history in the library's sync format, and a fresh
+    /// replica of another agent integrating it.
+    pub remote: Codec,
+    /// The `load` workload: the document in the library's storage format, and loading it.
+    pub load: Codec,
+    /// The `concurrent` workload: how replicas are forked and merged, and the timed replay
+    /// ([`crate::concurrent::replay_concurrent`]) of txns in this subject's position unit.
+    pub concurrent_strategy: &'static str,
+    pub timed_concurrent: fn(&[ConcurrentTxn]) -> Result<(u64, Box<dyn Doc>), WorkloadError>,
+}
+
+/// One direction of bytes for a workload that moves a document between replicas: `export`
+/// builds the bytes from a replay of the trace (untimed); `timed_import` times decoding them
+/// into a fresh replica, exactly that, and hands the replica back for verification (outside
+/// the timed region).
+#[derive(Clone, Copy)]
+pub struct Codec {
+    /// What the bytes are (`yrs update v1`, ...); empty when unsupported.
+    pub format: &'static str,
+    pub export: fn(&[Txn]) -> Result<Vec<u8>, WorkloadError>,
+    pub timed_import: fn(&[u8]) -> Result<(u64, Box<dyn Doc>), WorkloadError>,
 }
 
 impl std::fmt::Debug for Entry {
@@ -75,9 +96,42 @@ fn latency_local<S: Subject + 'static>(txns: &[Txn]) -> (Vec<u64>, Box<dyn Doc>)
     (txn_ns, Box::new(doc))
 }
 
+fn save_export<S: Subject + 'static>(txns: &[Txn]) -> Result<Vec<u8>, WorkloadError> {
+    replay_local::<S>(txns).save()
+}
+
+fn timed_load<S: Subject + 'static>(bytes: &[u8]) -> Result<(u64, Box<dyn Doc>), WorkloadError> {
+    let start = Instant::now();
+    let doc = S::load(bytes)?;
+    let ns = start.elapsed().as_nanos() as u64;
+    Ok((ns, Box::new(doc)))
+}
+
+fn timed_concurrent<S: Subject + 'static>(txns: &[ConcurrentTxn]) -> Result<(u64, Box<dyn Doc>), WorkloadError> {
+    let start = Instant::now();
+    let doc = crate::concurrent::replay_concurrent::<S>(txns)?;
+    let ns = start.elapsed().as_nanos() as u64;
+    Ok((ns, Box::new(doc)))
+}
+
+fn timed_import<S: Subject + 'static>(bytes: &[u8]) -> Result<(u64, Box<dyn Doc>), WorkloadError> {
+    let start = Instant::now();
+    let doc = S::import_updates(bytes)?;
+    let ns = start.elapsed().as_nanos() as u64;
+    Ok((ns, Box::new(doc)))
+}
+
 /// Builds an entry for subject type `S`.
 pub(crate) fn make<S: Subject + 'static>(info: SubjectInfo) -> Entry {
-    Entry { info, timed_local: timed_local::<S>, latency_local: latency_local::<S> }
+    Entry {
+        info,
+        timed_local: timed_local::<S>,
+        latency_local: latency_local::<S>,
+        remote: Codec { format: S::SYNC_FORMAT, export: S::remote_history, timed_import: timed_import::<S> },
+        load: Codec { format: S::SAVE_FORMAT, export: save_export::<S>, timed_import: timed_load::<S> },
+        concurrent_strategy: S::CONCURRENT_STRATEGY,
+        timed_concurrent: timed_concurrent::<S>,
+    }
 }
 
 /// Every subject compiled into this build, in table order: our engine, the libraries, then the

@@ -30,6 +30,7 @@
 pub mod ablation;
 pub mod buffered;
 pub mod doc;
+pub mod encoding;
 mod id;
 pub mod log_entries;
 mod oplog;

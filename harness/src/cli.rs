@@ -29,6 +29,8 @@ pub enum Command {
     ///   crdt-bench compare --quick
     ///   crdt-bench compare --subjects diamond-types,cola,rope --traces rustcode --json out.json
     ///   crdt-bench compare --reference rope --granularity whole-trace
+    ///   crdt-bench compare --workload all --quick
+    ///   crdt-bench compare --workload remote --traces sveltecomponent
     #[command(verbatim_doc_comment)]
     Compare(CompareArgs),
     /// The optimization log: every engine step and the reference, timed in one run.
@@ -117,8 +119,13 @@ pub struct SelectArgs {
     /// then traces/data/ in the repo, then ../shared/traces/ beside the repo.
     #[arg(long, value_name = "DIR")]
     pub traces_dir: Option<PathBuf>,
-    /// What to time. Only `local` exists so far: replaying a sequential trace as one agent's
-    /// local edits.
+    /// What to measure: `local` (replaying a sequential trace as one agent's local edits),
+    /// `remote` (a fresh replica integrating a peer's whole history in the library's sync
+    /// format; reports its size), `load` (loading the saved document; reports its size),
+    /// `memory` (heap held after a local replay, and its peak; runs crdt-bench-mem per cell),
+    /// `concurrent` (replaying the concurrent traces, fork per txn; default: every concurrent
+    /// trace found), or `all` (--traces names of either kind go to their workloads). Only
+    /// `compare` runs workloads other than local.
     #[arg(long, default_value = "local", value_name = "WORKLOAD")]
     pub workload: String,
     /// Transaction granularity: `per-txn` (one transaction/commit per trace txn, what a live

@@ -12,6 +12,7 @@ use crate::machine::{build_profile, crate_versions, GitInfo, Machine, RUSTC_VERS
 use crate::measure::{self, Granularity, Progress, SamplingPlan, Status};
 use crate::results::{self, Cell, Results, Settings, StepRecord, SubjectRecord, TraceRecord};
 use crate::stats::Summary;
+use crate::workloads::ByteWorkload;
 use crate::{latency, select, EXIT_CELL_FAILED, EXIT_OK};
 
 /// Finds traces; when none are found and none were asked for explicitly, fetches them (on a
@@ -87,12 +88,30 @@ pub fn traces_cmd(args: TracesArgs) -> anyhow::Result<u8> {
     }
 }
 
+/// The workloads `compare --workload` runs, in order.
+pub const WORKLOADS: &[&str] = &["local", "remote", "load", "memory", "concurrent"];
+
+/// `--workload NAME` as the list of workloads to run (`all`: every implemented one).
+pub fn workloads_of(workload: &str) -> anyhow::Result<Vec<&'static str>> {
+    match workload {
+        "all" => Ok(WORKLOADS.to_vec()),
+        w => match WORKLOADS.iter().find(|&&known| known == w) {
+            Some(&known) => Ok(vec![known]),
+            None => bail!(
+                "unknown workload \"{w}\"; available: local (a sequential trace replayed as one agent's local edits), \
+                 remote (integrating a peer's whole history in the library's sync format), load (loading a saved \
+                 document), memory (heap held after a local replay, and its peak), concurrent (replaying a concurrent \
+                 trace, fork per txn), all"
+            ),
+        },
+    }
+}
+
+/// Commands that only replay locally (`verify`, `log`) accept only `local`.
 fn check_workload(args: &SelectArgs) -> anyhow::Result<()> {
     if args.workload != "local" {
-        bail!(
-            "workload \"{}\" is not implemented yet; available: local (replaying a sequential trace as one agent's local edits)",
-            args.workload
-        );
+        workloads_of(&args.workload)?;
+        bail!("this command runs only the local workload; `compare --workload {}` runs the others", args.workload);
     }
     Ok(())
 }
@@ -140,6 +159,7 @@ pub fn log(log_args: crate::cli::LogArgs) -> anyhow::Result<u8> {
     if args.select.subjects.is_some() {
         bail!("`log` runs every engine step and the reference; use `compare --subjects` to pick subjects");
     }
+    check_workload(&args.select)?;
     let registry = adapters::registry();
     let mut entries: Vec<_> = if log_args.ablate {
         let mut names = vec!["engine".to_owned()];
@@ -227,7 +247,8 @@ fn select_steps(range: Option<&str>) -> anyhow::Result<Vec<&'static str>> {
 
 fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow::Result<Results> {
     let sel = &args.select;
-    check_workload(sel)?;
+    let workloads = workloads_of(&sel.workload)?;
+    let mem_child = if workloads.contains(&"memory") { Some(crate::memory::child_binary()?) } else { None };
     if adapters::entry(&args.reference).is_none() {
         bail!("unknown --reference \"{}\"; see `crdt-bench subjects`", args.reference);
     }
@@ -236,7 +257,8 @@ fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow:
     }
     let started = Instant::now();
     let dir = locate_or_fetch(sel.traces_dir.as_deref())?;
-    let trace_refs = select::traces(sel.traces.as_deref(), &dir, TraceKind::Sequential)?;
+    let (trace_refs, concurrent_refs) = pick_traces(sel.traces.as_deref(), &dir, &workloads)?;
+    let sequential_workloads: Vec<&str> = workloads.iter().copied().filter(|w| *w != "concurrent").collect();
 
     let plan = SamplingPlan {
         budget_ns_per_cell: (args.budget.unwrap_or(if args.quick { 0.3 } else { 2.0 }) * 1e9) as u64,
@@ -265,47 +287,75 @@ fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow:
 
     let mut cells = Vec::new();
     let mut trace_records = Vec::new();
-    for tr in &trace_refs {
+    for tr in trace_refs.iter().filter(|_| !sequential_workloads.is_empty()) {
         let trace = traces::load_sequential(&tr.path, &tr.name)?;
         let stats = trace.stats();
         if progress.0.is_none() {
             eprintln!("{}: {} subjects ...", tr.name, entries.len());
         }
         let inputs = measure::Inputs::new(&trace, &entries, sel.granularity);
-        let mut runs = measure::run_trace(&trace, &entries, &inputs, &plan, &mut progress);
-        // Per-txn latency means nothing when the whole trace is one txn.
-        let mut latencies = match sel.granularity {
-            Granularity::PerTxn => {
-                latency::run_trace(&trace, &entries, &inputs, &mut runs, plan.single_sample_above_ns, &mut progress)
-            }
-            Granularity::WholeTrace => vec![None; entries.len()],
+        for &workload in &sequential_workloads {
+            let new_cells = match workload {
+                "local" => local_cells(args, &trace, &entries, &inputs, &plan, &mut progress),
+                "remote" | "load" => {
+                    let which = if workload == "remote" { ByteWorkload::Remote } else { ByteWorkload::Load };
+                    let runs = crate::workloads::run_trace(which, &trace, &entries, &inputs, &plan, &mut progress);
+                    let ref_median = reference_median(args, runs.iter().map(|c| &c.run));
+                    runs.into_iter()
+                        .map(|c| {
+                            let mut cell = timed_cell(c.run, &tr.name, workload, stats.patches, ref_median, None);
+                            cell.bytes = c.bytes;
+                            cell.format = c.format;
+                            cell.ns_per_patch_median = None;
+                            cell
+                        })
+                        .collect()
+                }
+                "memory" => {
+                    let child = mem_child.as_deref().expect("located above");
+                    let cells = measure::initial_cells(&trace.name, &entries, &plan, &mut progress);
+                    crate::memory::run_trace(child, &tr.name, &dir.root, sel.granularity, &entries, cells, &mut progress)
+                        .into_iter()
+                        .map(|c| {
+                            let mut cell = timed_cell(c.run, &tr.name, workload, stats.patches, None, None);
+                            cell.ns_per_patch_median = None;
+                            cell.bytes = c.retained_bytes;
+                            cell.peak_bytes = c.peak_bytes;
+                            cell
+                        })
+                        .collect()
+                }
+                other => unreachable!("workloads_of returned {other}"),
+            };
+            cells.extend(new_cells);
+        }
+        trace_records.push(TraceRecord {
+            name: tr.name.clone(),
+            txns: stats.txns,
+            patches: stats.patches,
+            end_len_chars: stats.end_len_chars,
+            peak_len_chars: stats.peak_len_chars,
+            non_ascii_share: stats.non_ascii_share,
+            single_char_share: stats.single_char_share,
+        });
+    }
+    for tr in &concurrent_refs {
+        let trace = traces::load_concurrent(&tr.path, &tr.name)?;
+        adapters::concurrent::check_agent_chains(&trace).map_err(|e| anyhow::anyhow!("{}: {e}", tr.path.display()))?;
+        let stats = trace.stats();
+        if progress.0.is_none() {
+            eprintln!("{} (concurrent): {} subjects ...", tr.name, entries.len());
+        }
+        let runs = crate::workloads::run_concurrent_trace(&trace, &entries, &plan, &mut progress);
+        let ref_median = reference_median(args, runs.iter());
+        let strategy = |subject: &str| {
+            entries.iter().find(|e| e.info.name == subject).map(|e| e.concurrent_strategy).filter(|s| !s.is_empty())
         };
-        let ref_median = runs
-            .iter()
-            .find(|c| c.subject == args.reference && c.status == Status::Ok)
-            .and_then(|c| Summary::of(&c.samples_ns))
-            .map(|s| s.median_ns);
-        for (run, latency) in runs.into_iter().zip(latencies.drain(..)) {
-            let summary = if run.status == Status::Ok { Summary::of(&run.samples_ns) } else { None };
-            cells.push(Cell {
-                subject: run.subject,
-                trace: tr.name.clone(),
-                workload: sel.workload.clone(),
-                status: run.status,
-                message: run.message,
-                patches: stats.patches,
-                samples_ns: run.samples_ns,
-                median_ns: summary.as_ref().map(|s| s.median_ns),
-                min_ns: summary.as_ref().map(|s| s.min_ns),
-                q1_ns: summary.as_ref().map(|s| s.q1_ns),
-                q3_ns: summary.as_ref().map(|s| s.q3_ns),
-                ns_per_patch_median: summary.as_ref().map(|s| s.median_ns / stats.patches as f64),
-                speedup_vs_reference: match (&summary, ref_median) {
-                    (Some(s), Some(r)) => Some(r / s.median_ns),
-                    _ => None,
-                },
-                latency,
-            });
+        for run in runs {
+            let named = strategy(&run.subject).map(str::to_owned);
+            let mut cell = timed_cell(run, &tr.name, "concurrent", stats.patches, ref_median, None);
+            cell.strategy = named;
+            cells.push(cell);
         }
         trace_records.push(TraceRecord {
             name: tr.name.clone(),
@@ -350,6 +400,109 @@ fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow:
     };
 
     Ok(results)
+}
+
+/// The traces each kind of workload runs: `--traces` names, split by kind when `workloads`
+/// has both kinds (`all`); by default the four standard sequential traces and every concurrent
+/// trace in the directory. A trace of the wrong kind for the only kind asked for is an error.
+fn pick_traces(
+    arg: Option<&str>,
+    dir: &TraceDir,
+    workloads: &[&str],
+) -> anyhow::Result<(Vec<traces::TraceRef>, Vec<traces::TraceRef>)> {
+    let wants_concurrent = workloads.contains(&"concurrent");
+    let wants_sequential = workloads.iter().any(|w| *w != "concurrent");
+    let every_concurrent = || dir.list().into_iter().filter(|t| t.kind == TraceKind::Concurrent).collect::<Vec<_>>();
+    match (wants_sequential, wants_concurrent, arg) {
+        (true, false, _) => Ok((select::traces(arg, dir, TraceKind::Sequential)?, Vec::new())),
+        (false, true, Some(_)) => Ok((Vec::new(), select::traces(arg, dir, TraceKind::Concurrent)?)),
+        (false, true, None) => Ok((Vec::new(), every_concurrent())),
+        (_, _, None) => Ok((select::traces(None, dir, TraceKind::Sequential)?, every_concurrent())),
+        (_, _, Some(names)) => {
+            let all = dir.list();
+            let (mut seq, mut conc) = (Vec::new(), Vec::new());
+            for name in names.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                match all.iter().find(|t| t.name == name) {
+                    Some(t) if t.kind == TraceKind::Concurrent => conc.push(name.to_owned()),
+                    Some(_) => seq.push(name.to_owned()),
+                    None => {
+                        select::traces(Some(name), dir, TraceKind::Sequential)?;
+                    }
+                }
+            }
+            let seq = if seq.is_empty() { select::traces(None, dir, TraceKind::Sequential)? } else { select::traces(Some(&seq.join(",")), dir, TraceKind::Sequential)? };
+            let conc = if conc.is_empty() { every_concurrent() } else { select::traces(Some(&conc.join(",")), dir, TraceKind::Concurrent)? };
+            Ok((seq, conc))
+        }
+    }
+}
+
+/// The local workload's cells on one trace: samples, then the latency run.
+fn local_cells(
+    args: &CompareArgs,
+    trace: &traces::SequentialTrace,
+    entries: &[adapters::Entry],
+    inputs: &measure::Inputs,
+    plan: &SamplingPlan,
+    progress: &mut Bar,
+) -> Vec<Cell> {
+    let sel = &args.select;
+    let stats = trace.stats();
+    let mut runs = measure::run_trace(trace, entries, inputs, plan, progress);
+    // Per-txn latency means nothing when the whole trace is one txn.
+    let mut latencies = match sel.granularity {
+        Granularity::PerTxn => {
+            latency::run_trace(trace, entries, inputs, &mut runs, plan.single_sample_above_ns, progress)
+        }
+        Granularity::WholeTrace => vec![None; entries.len()],
+    };
+    let ref_median = reference_median(args, runs.iter());
+    runs.into_iter()
+        .zip(latencies.drain(..))
+        .map(|(run, latency)| timed_cell(run, &trace.name, "local", stats.patches, ref_median, latency))
+        .collect()
+}
+
+/// The reference subject's median among `runs`, when it has one.
+fn reference_median<'a>(args: &CompareArgs, mut runs: impl Iterator<Item = &'a measure::CellRun>) -> Option<f64> {
+    runs.find(|c| c.subject == args.reference && c.status == Status::Ok)
+        .and_then(|c| Summary::of(&c.samples_ns))
+        .map(|s| s.median_ns)
+}
+
+/// A results cell from a timed run.
+fn timed_cell(
+    run: measure::CellRun,
+    trace: &str,
+    workload: &str,
+    patches: usize,
+    ref_median: Option<f64>,
+    latency: Option<crate::latency::Latency>,
+) -> Cell {
+    let summary = if run.status == Status::Ok { Summary::of(&run.samples_ns) } else { None };
+    Cell {
+        subject: run.subject,
+        trace: trace.to_owned(),
+        workload: workload.to_owned(),
+        status: run.status,
+        message: run.message,
+        patches,
+        samples_ns: run.samples_ns,
+        median_ns: summary.as_ref().map(|s| s.median_ns),
+        min_ns: summary.as_ref().map(|s| s.min_ns),
+        q1_ns: summary.as_ref().map(|s| s.q1_ns),
+        q3_ns: summary.as_ref().map(|s| s.q3_ns),
+        ns_per_patch_median: summary.as_ref().map(|s| s.median_ns / patches as f64),
+        speedup_vs_reference: match (&summary, ref_median) {
+            (Some(s), Some(r)) => Some(r / s.median_ns),
+            _ => None,
+        },
+        latency,
+        bytes: None,
+        peak_bytes: None,
+        format: None,
+        strategy: None,
+    }
 }
 
 /// Writes the run directory (see `rundir.rs`) under `--out` (and `--json FILE`), and turns

@@ -8,12 +8,15 @@ pub mod compare;
 pub mod latency;
 pub mod machine;
 pub mod measure;
+pub mod memory;
 pub mod plot;
 pub mod report;
+pub mod report_workloads;
 pub mod results;
 pub mod rundir;
 pub mod select;
 pub mod stats;
+pub mod workloads;
 
 /// Exit codes (DESIGN.md section 6).
 pub const EXIT_OK: u8 = 0;

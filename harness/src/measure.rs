@@ -88,7 +88,7 @@ pub fn install_quiet_panic_hook() {
     }));
 }
 
-fn take_panic_message() -> String {
+pub(crate) fn take_panic_message() -> String {
     LAST_PANIC.with(|p| p.borrow_mut().take()).unwrap_or_else(|| "panicked".into())
 }
 
@@ -174,31 +174,56 @@ pub fn run_trace(
     plan: &SamplingPlan,
     progress: &mut dyn Progress,
 ) -> Vec<CellRun> {
-    let input = |e: &Entry| inputs.get(e);
+    let cells = initial_cells(&trace.name, entries, plan, progress);
+    run_interleaved(&trace.name, entries, cells, plan, progress, |e| run_verified(e, inputs.get(e), &trace.end_content))
+}
 
-    let mut cells: Vec<CellRun> = entries
-        .iter()
-        .map(|e| CellRun { subject: e.info.name.to_owned(), status: Status::Ok, samples_ns: Vec::new(), message: None })
-        .collect();
-
-    // 1. Verify and warm up.
+/// One cell per entry, `Ok` (to be run) unless the subject's registry entry skips this trace
+/// (`unsupported`, saying why). Shared by every timed workload.
+pub fn initial_cells(
+    trace_name: &str,
+    entries: &[Entry],
+    plan: &SamplingPlan,
+    progress: &mut dyn Progress,
+) -> Vec<CellRun> {
     progress.planned(entries.len() as u64);
+    let base_name = trace_name.strip_prefix("ascii_only/").unwrap_or(trace_name);
+    entries
+        .iter()
+        .map(|e| {
+            let mut cell = CellRun { subject: e.info.name.to_owned(), status: Status::Ok, samples_ns: Vec::new(), message: None };
+            if plan.single_sample_above_ns.is_some() && e.info.quick_skip_traces.contains(&base_name) {
+                cell.status = Status::Unsupported;
+                cell.message = Some("skipped in --quick: the subject's registry entry marks this trace as too slow for a quick run".into());
+                progress.ran(&format!("{trace_name} {}: skipped (quick)", e.info.name));
+            } else if e.info.skip_traces.contains(&base_name) {
+                cell.status = Status::Unsupported;
+                cell.message = Some("skipped: the subject's registry entry marks this trace as too slow for it".into());
+                progress.ran(&format!("{trace_name} {}: skipped", e.info.name));
+            }
+            cell
+        })
+        .collect()
+}
+
+/// Steps 1-3 of the module doc for any timed workload: `run_once(entry)` runs one verified
+/// sample of `entry` (`Ok(ns)` only for a verified run). Cells not `Ok` in `cells` are not
+/// run (whoever set them reported them to `progress`). Returns `cells` with their samples.
+pub fn run_interleaved(
+    trace_name: &str,
+    entries: &[Entry],
+    mut cells: Vec<CellRun>,
+    plan: &SamplingPlan,
+    progress: &mut dyn Progress,
+    mut run_once: impl FnMut(&Entry) -> Result<u64, (Status, String)>,
+) -> Vec<CellRun> {
+    // 1. Verify and warm up (`initial_cells` planned these runs, one per entry).
     let mut needed = vec![0usize; entries.len()];
-    let base_name = trace.name.strip_prefix("ascii_only/").unwrap_or(&trace.name);
     for (i, e) in entries.iter().enumerate() {
-        if plan.single_sample_above_ns.is_some() && e.info.quick_skip_traces.contains(&base_name) {
-            cells[i].status = Status::Unsupported;
-            cells[i].message = Some("skipped in --quick: the subject's registry entry marks this trace as too slow for a quick run".into());
-            progress.ran(&format!("{} {}: skipped (quick)", trace.name, e.info.name));
+        if cells[i].status != Status::Ok {
             continue;
         }
-        if e.info.skip_traces.contains(&base_name) {
-            cells[i].status = Status::Unsupported;
-            cells[i].message = Some("skipped: the subject's registry entry marks this trace as too slow for it".into());
-            progress.ran(&format!("{} {}: skipped", trace.name, e.info.name));
-            continue;
-        }
-        match run_verified(e, input(e), &trace.end_content) {
+        match run_once(e) {
             Ok(ns) => {
                 let want = (plan.budget_ns_per_cell / ns.max(1)) as usize;
                 let mut n = want.clamp(plan.min_samples, plan.max_samples);
@@ -216,7 +241,7 @@ pub fn run_trace(
                 cells[i].message = Some(msg);
             }
         }
-        progress.ran(&format!("{} {}: verified", trace.name, e.info.name));
+        progress.ran(&format!("{trace_name} {}: verified", e.info.name));
     }
 
     // 2 + 3. Interleaved rounds; samples spread evenly over the rounds. More rounds than asked
@@ -233,7 +258,7 @@ pub fn run_trace(
             let share = needed[i] * (r + 1) / rounds - needed[i] * r / rounds;
             for _ in 0..share {
                 let e = &entries[i];
-                match run_verified(e, input(e), &trace.end_content) {
+                match run_once(e) {
                     Ok(ns) => cells[i].samples_ns.push(ns),
                     Err((status, msg)) => {
                         // A subject that passed once and fails later is non-deterministic:
@@ -244,7 +269,7 @@ pub fn run_trace(
                         break;
                     }
                 }
-                progress.ran(&format!("{} {}", trace.name, e.info.name));
+                progress.ran(&format!("{trace_name} {}", e.info.name));
             }
         }
     }

@@ -113,6 +113,18 @@ impl Results {
 
     /// The terminal report: one block per trace, then the summary matrix.
     pub fn terminal_table(&self) -> String {
+        if self.has_other_workloads() {
+            // Local cells through this same code, then the other workloads' tables.
+            let mut out = String::new();
+            let local = self.only_workload("local");
+            if !local.cells.is_empty() {
+                out.push_str(&local.terminal_table());
+                out.push('\n');
+            }
+            out.push('\n');
+            out.push_str(&self.other_workloads_markdown());
+            return out;
+        }
         let mut out = String::new();
         let reference = &self.settings.reference;
         for t in &self.traces {
@@ -217,6 +229,22 @@ impl Results {
 
     /// The full markdown report: both tables, the subjects' fairness notes, the footer.
     pub fn markdown(&self) -> String {
+        if self.has_other_workloads() {
+            let local = self.only_workload("local");
+            let mut out = if local.cells.is_empty() {
+                let mut out = String::from("# crdt-bench compare\n\nSubjects:\n\n");
+                for s in &self.subjects {
+                    let _ = writeln!(out, "- **{}** (`{}`, {}; positions in {}): {}", s.label, s.name, s.version, s.unit, s.notes);
+                }
+                out
+            } else {
+                local.markdown()
+            };
+            out.push('\n');
+            out.push_str(&self.other_workloads_markdown());
+            let _ = writeln!(out, "\n{}", self.footer());
+            return out;
+        }
         let mut out = String::new();
         let _ = writeln!(out, "# crdt-bench compare\n");
         out.push_str(&self.markdown_ms_table());

@@ -165,6 +165,19 @@ pub struct Cell {
     /// cell slower than 5 s).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub latency: Option<Latency>,
+    /// `remote` and `load`: size of the encoded document in bytes; `memory`: heap bytes the
+    /// document holds after the replay. Absent for `local`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub bytes: Option<u64>,
+    /// `memory`: the most heap bytes in use during the replay (relative to its start).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub peak_bytes: Option<u64>,
+    /// `remote` and `load`: what the bytes are (the library's format).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub format: Option<String>,
+    /// `concurrent`: how the subject makes and merges replicas (e.g. fork per txn).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub strategy: Option<String>,
 }
 
 impl Cell {

@@ -86,7 +86,16 @@ pub fn render(results: &Results, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let md = dir.join("tables.md");
     crate::report::write_atomic(&md, tables_markdown(results).as_bytes())?;
     let mut files = vec![csv, md];
-    files.extend(crate::plot::all_plots(results, dir)?);
+    if results.has_other_workloads() {
+        // The local charts from the local cells; the memory chart from the memory cells.
+        let local = results.only_workload("local");
+        if !local.cells.is_empty() {
+            files.extend(crate::plot::all_plots(&local, dir)?);
+        }
+        files.extend(crate::plot::memory_plots(results, dir)?);
+    } else {
+        files.extend(crate::plot::all_plots(results, dir)?);
+    }
     Ok(files)
 }
 

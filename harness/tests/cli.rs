@@ -137,7 +137,8 @@ fn bad_usage_and_bad_input_exit_2_with_a_clear_message() {
         (vec!["compare", "--subjects", "nosuch"], "unknown subject \"nosuch\""),
         (vec!["compare", "--traces", "nosuch"], "no trace named \"nosuch\""),
         (vec!["compare", "--traces", "conc"], "Concurrent trace"),
-        (vec!["compare", "--workload", "remote"], "not implemented yet"),
+        (vec!["compare", "--workload", "concurrent", "--traces", "tiny"], "Sequential trace"),
+        (vec!["compare", "--workload", "sideways"], "unknown workload \"sideways\""),
         (vec!["compare", "--reference", "nosuch"], "unknown --reference"),
         (vec!["compare", "--granularity", "sometimes"], "invalid value"),
     ];
@@ -396,4 +397,94 @@ fn log_prints_the_step_table_for_a_range_and_writes_the_log_document() {
     let (code, _, stderr) = run(bin().args(["log", "--steps", "s08..s07", "--traces-dir"]).arg(&dir).args(FAST));
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("comes after"), "{stderr}");
+}
+
+#[test]
+fn workload_all_verifies_every_crdt_and_reports_sizes_memory_and_unsupported_reasons() {
+    let dir = trace_dir("workloads", "Hello wörld!");
+    let out = dir.join("out");
+    let json = dir.join("results.json");
+    let subjects = "engine,diamond-types,cola,loro,automerge,yrs,string";
+    let (code, stdout, stderr) = run(bin()
+        .args(["compare", "--workload", "all", "--traces", "tiny", "--subjects", subjects, "--traces-dir"])
+        .arg(&dir)
+        .args(FAST)
+        .arg("--json")
+        .arg(&json)
+        .arg("--out")
+        .arg(&out));
+    assert_eq!(code, 0, "stdout:\n{stdout}\nstderr:\n{stderr}");
+    for needle in ["Workload `remote`", "Workload `load`", "Workload `memory`", "Workload `concurrent`", "Encoded size", "Summary across workloads"] {
+        assert!(stdout.contains(needle), "{needle} missing:\n{stdout}");
+    }
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(v["settings"]["workload"], "all");
+    let cells = v["cells"].as_array().unwrap();
+    // 4 workloads on the sequential trace, and `concurrent` on the directory's concurrent one.
+    assert_eq!(cells.len(), 7 * 5);
+    for c in cells {
+        let (subject, workload) = (c["subject"].as_str().unwrap(), c["workload"].as_str().unwrap());
+        let what = format!("{subject} {workload}: {c}");
+        match (subject, workload) {
+            (_, "local") => {
+                assert_eq!(c["status"], "ok", "{what}");
+                assert!(c.get("bytes").is_none() && c.get("peak_bytes").is_none(), "{what}");
+            }
+            ("string" | "cola", "concurrent") => {
+                assert_eq!(c["status"], "unsupported", "{what}");
+                assert!(!c["message"].as_str().unwrap().is_empty(), "{what}");
+            }
+            (_, "concurrent") => {
+                assert_eq!(c["status"], "ok", "{what}");
+                assert_eq!(c["trace"], "conc", "{what}");
+                assert!(c["strategy"].as_str().unwrap().contains("fork per txn"), "{what}");
+            }
+            ("string", "remote" | "load") => {
+                assert_eq!(c["status"], "unsupported", "{what}");
+                assert!(c["message"].as_str().unwrap().contains("no CRDT"), "{what}");
+                assert!(c.get("median_ns").is_none() && c.get("bytes").is_none(), "{what}");
+            }
+            (_, "remote" | "load") => {
+                assert_eq!(c["status"], "ok", "{what}");
+                assert!(c["bytes"].as_u64().unwrap() > 0, "{what}");
+                assert!(c["samples_ns"].as_array().unwrap().len() >= 3, "{what}");
+                assert!(c["median_ns"].as_f64().unwrap() > 0.0, "{what}");
+                assert!(!c["format"].as_str().unwrap().is_empty(), "{what}");
+            }
+            (_, "memory") => {
+                assert_eq!(c["status"], "ok", "{what}");
+                let (retained, peak) = (c["bytes"].as_u64().unwrap(), c["peak_bytes"].as_u64().unwrap());
+                assert!(retained > 0 && peak >= retained, "{what}");
+            }
+            _ => panic!("unexpected cell {what}"),
+        }
+    }
+    let run_dir = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.is_dir() && !p.file_name().unwrap().to_string_lossy().starts_with('.') && !p.is_symlink())
+        .unwrap();
+    let tables = std::fs::read_to_string(run_dir.join("tables.md")).unwrap();
+    assert!(tables.contains("Workload `memory`") && tables.contains("Peak heap bytes"), "{tables}");
+    // The memory chart, and the local charts from the local cells.
+    for chart in ["memory-tiny.svg", "memory-tiny.png", "comparison-tiny.svg"] {
+        assert!(run_dir.join(chart).exists(), "{chart} missing in {}", run_dir.display());
+    }
+    let svg = std::fs::read_to_string(run_dir.join("memory-tiny.svg")).unwrap();
+    roxmltree::Document::parse(&svg).expect("the memory chart is valid SVG");
+}
+
+#[test]
+fn a_failed_import_is_reported_failed_never_as_a_time() {
+    // Same length as the real result, different text: every imported replica fails verification.
+    let dir = trace_dir("remote-wrong", "Hellö world!");
+    let (code, stdout, stderr) = run(bin()
+        .args(["compare", "--workload", "remote", "--traces", "tiny", "--subjects", "engine,loro", "--traces-dir"])
+        .arg(&dir)
+        .args(FAST)
+        .arg("--out")
+        .arg(dir.join("out")));
+    assert_eq!(code, 1, "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(stdout.contains("FAILED"), "{stdout}");
 }

@@ -18,6 +18,7 @@
 pub mod ab;
 mod comparison;
 mod latency;
+mod memory;
 mod progress;
 mod rows;
 
@@ -32,6 +33,7 @@ use plotters::style::FontStyle;
 pub use ab::ab_ratio_plot;
 pub use comparison::comparison_plots;
 pub use latency::{latency_cdf_plots, latency_over_trace_plots};
+pub use memory::memory_plots;
 pub use progress::progress_plot;
 
 use crate::results::Results;

@@ -1,0 +1,153 @@
+//! The binary encoding of op batches (`engine::encoding`): roundtrips on random concurrent
+//! histories and on a real trace, and the decoder on hostile input (every truncation, bit
+//! flips, random bytes): each gives an error or a well-formed batch, never a panic, and a
+//! decoded hostile batch never panics `integrate` either.
+
+use engine::encoding::{decode, encode};
+use engine::{OpBatch, TextCrdt, Version};
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+use traces::TraceDir;
+
+type D = engine::Best;
+
+/// A random history of 2-4 replicas typing, deleting (runs and backspaces) and syncing.
+fn random_history(seed: u64) -> D {
+    let mut rng = SmallRng::seed_from_u64(seed);
+    let names = ["b", "a", "zed", "日本"];
+    let n = rng.gen_range(2..=names.len());
+    let mut docs: Vec<D> = (0..n).map(|i| D::new(names[i])).collect();
+    for _ in 0..rng.gen_range(5..60) {
+        let i = rng.gen_range(0..n);
+        match rng.gen_range(0..10) {
+            0..=4 => {
+                let len = docs[i].len_chars();
+                let pos = rng.gen_range(0..=len);
+                let text: String = (0..rng.gen_range(1..6)).map(|_| ['a', 'é', '🙂', 'x'][rng.gen_range(0..4)]).collect();
+                docs[i].insert(pos, &text);
+            }
+            5..=6 => {
+                let len = docs[i].len_chars();
+                if len > 0 {
+                    let pos = rng.gen_range(0..len);
+                    let del = rng.gen_range(1..=(len - pos).min(4));
+                    docs[i].delete(pos, del);
+                }
+            }
+            7 => {
+                // A backspace run.
+                let len = docs[i].len_chars();
+                for k in 0..rng.gen_range(1..5).min(len) {
+                    docs[i].delete(len - 1 - k, 1);
+                }
+            }
+            _ => {
+                let j = rng.gen_range(0..n);
+                if i != j {
+                    let batch = docs[j].ops_since(&docs[i].version());
+                    docs[i].integrate(&batch).expect("sync");
+                }
+            }
+        }
+    }
+    let mut all = docs.pop().expect("replicas");
+    for d in &docs {
+        all.merge(d);
+    }
+    all
+}
+
+fn check_roundtrip(doc: &D, what: &str) -> Vec<u8> {
+    let batch = doc.ops_since(&Version::root());
+    let bytes = encode(&batch);
+    let decoded = decode(&bytes).unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert_eq!(decoded, batch, "{what}: decode(encode(batch)) != batch");
+    let mut fresh = D::new("observer");
+    fresh.integrate(&decoded).unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert!(fresh.text() == doc.text(), "{what}: the decoded history gives another text");
+    bytes
+}
+
+/// Decodes hostile bytes; if they decode, integrating them must not panic either.
+fn decode_hostile(bytes: &[u8]) {
+    if let Ok(batch) = decode(bytes) {
+        let mut fresh = D::new("observer");
+        let _ = fresh.integrate(&batch);
+    }
+}
+
+#[test]
+fn random_histories_roundtrip() {
+    for seed in 0..300 {
+        let doc = random_history(seed);
+        check_roundtrip(&doc, &format!("seed {seed}"));
+    }
+}
+
+#[test]
+fn random_histories_survive_truncation_and_bit_flips() {
+    let mut rng = SmallRng::seed_from_u64(7);
+    for seed in 0..40 {
+        let bytes = encode(&random_history(seed).ops_since(&Version::root()));
+        for len in 0..bytes.len() {
+            assert!(decode(&bytes[..len]).is_err(), "seed {seed}: a prefix of {len} bytes decoded");
+        }
+        for _ in 0..200 {
+            let mut flipped = bytes.clone();
+            for _ in 0..rng.gen_range(1..4) {
+                let i = rng.gen_range(0..flipped.len());
+                flipped[i] ^= 1 << rng.gen_range(0..8);
+            }
+            decode_hostile(&flipped);
+        }
+    }
+}
+
+#[test]
+fn random_bytes_never_panic() {
+    let mut rng = SmallRng::seed_from_u64(11);
+    for _ in 0..20_000 {
+        let len = rng.gen_range(0..64);
+        let mut bytes: Vec<u8> = (0..len).map(|_| rng.gen()).collect();
+        // Half of them behind a valid header, so the decoder gets past the magic.
+        if rng.gen_bool(0.5) {
+            let mut with_header = b"CBE\x01".to_vec();
+            with_header.append(&mut bytes);
+            bytes = with_header;
+        }
+        decode_hostile(&bytes);
+    }
+}
+
+#[test]
+fn a_real_trace_roundtrips_compactly() {
+    let dir = TraceDir::locate(None).unwrap_or_else(|e| panic!("{e}"));
+    let trace = dir.load_sequential("sveltecomponent").unwrap();
+    let mut doc = D::new("a");
+    let mut prefix_doc = None;
+    for (i, p) in trace.patches().enumerate() {
+        if p.del_chars > 0 {
+            doc.delete(p.pos_chars, p.del_chars);
+        }
+        if !p.ins.is_empty() {
+            doc.insert(p.pos_chars, &p.ins);
+        }
+        if i == 400 {
+            prefix_doc = Some(doc.fork("a"));
+        }
+    }
+    assert!(doc.text() == trace.end_content);
+    let bytes = check_roundtrip(&doc, "sveltecomponent");
+    let batch: OpBatch = doc.ops_since(&Version::root());
+    // A typing run or delete costs a few bytes plus its text.
+    let text_bytes: usize =
+        batch.ops.iter().map(|op| if let engine::OpKind::Insert { text, .. } = &op.kind { text.len() } else { 0 }).sum();
+    let per_op = (bytes.len() - text_bytes) as f64 / batch.ops.len() as f64;
+    assert!(per_op < 6.0, "{per_op:.1} bytes per op besides the text ({} ops, {} bytes)", batch.ops.len(), bytes.len());
+
+    // Every truncation of the first 400 patches' encoding is an error.
+    let prefix = encode(&prefix_doc.expect("trace has 400 patches").ops_since(&Version::root()));
+    for len in 0..prefix.len() {
+        assert!(decode(&prefix[..len]).is_err(), "a prefix of {len} bytes decoded");
+    }
+}
