@@ -523,20 +523,28 @@ fn print_record(r: &AbRecord) {
 /// The paired ratios B/A per trace, as `ab-<A>-vs-<B>.svg/.png` in `--out` (default
 /// reports/). Cross-run (`--baseline`) comparisons have no pairs and get no plot.
 fn write_plot(args: &AbArgs, file: &AbFile) -> anyhow::Result<()> {
+    let dir = args.out.clone().unwrap_or_else(|| traces::repo_root().join("reports"));
+    if let Some(stem) = ab_plot(file, &dir)? {
+        eprintln!("Wrote {}/{stem}.svg and .png", dir.display());
+    }
+    Ok(())
+}
+
+/// Draws `file`'s paired-ratio chart into `dir` (what `ab` draws, and `plot AB.json` redraws);
+/// returns its file stem, or `None` when the file has no paired comparison.
+pub fn ab_plot(file: &AbFile, dir: &std::path::Path) -> anyhow::Result<Option<String>> {
     let series: Vec<(String, Vec<f64>)> = file
         .results
         .iter()
         .filter(|r| r.paired)
         .map(|r| (r.trace.clone(), r.a_samples_ns.iter().zip(&r.b_samples_ns).map(|(&a, &b)| b as f64 / a as f64).collect()))
         .collect();
-    let Some(first) = file.results.iter().find(|r| r.paired) else { return Ok(()) };
-    let dir = args.out.clone().unwrap_or_else(|| traces::repo_root().join("reports"));
+    let Some(first) = file.results.iter().find(|r| r.paired) else { return Ok(None) };
     let clean = |s: &str| s.replace(['/', ':'], "_");
     let stem = format!("ab-{}-vs-{}", clean(&first.a), clean(&first.b));
     let title = format!("{} / {}: paired time ratios ({}, {})", first.b, first.a, file.workload, file.machine.cpu_model);
-    crate::plot::ab::ab_ratio_plot(&dir, &stem, &title, &series)?;
-    eprintln!("Wrote {}/{stem}.svg and .png", dir.display());
-    Ok(())
+    crate::plot::ab::ab_ratio_plot(dir, &stem, &title, &series)?;
+    Ok(Some(stem))
 }
 
 // ---------------------------------------------------------------------------------------------

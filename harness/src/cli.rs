@@ -93,8 +93,11 @@ pub enum Command {
     /// directory, or into --out DIR (with a copy of the results file). The same file always
     /// gives the same bytes.
     ///
-    /// Example:
+    /// An `ab --json` file (schema crdt-bench/ab/v1) gets its paired-ratio chart redrawn.
+    ///
+    /// Examples:
     ///   crdt-bench plot reports/latest/results.json --out /tmp/figures
+    ///   crdt-bench plot ab.json --out /tmp/figures
     #[command(verbatim_doc_comment)]
     Plot {
         /// A results file (schema crdt-bench/results/v1), e.g. reports/latest/results.json.

@@ -175,11 +175,32 @@ fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {
 /// `crdt-bench plot RESULTS.json [--out DIR]`: redraws every chart and table of a saved run,
 /// running nothing. Default output: the directory the results file is in.
 pub fn plot_cmd(results_path: &Path, out: Option<&Path>) -> anyhow::Result<u8> {
-    let results = Results::read(results_path)?;
     let dir = match out {
         Some(d) => d.to_path_buf(),
         None => results_path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf(),
     };
+    // An `ab --json` file: its paired-ratio chart.
+    let is_ab = std::fs::read_to_string(results_path)
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .is_some_and(|v| v.get("schema").and_then(|s| s.as_str()) == Some(crate::ab::AB_SCHEMA));
+    if is_ab {
+        let text = std::fs::read_to_string(results_path)?;
+        let file: crate::ab::AbFile = serde_json::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("{}: not a valid {} file: {e}", results_path.display(), crate::ab::AB_SCHEMA))?;
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        match crate::ab::ab_plot(&file, &dir)? {
+            Some(stem) => {
+                for ext in ["svg", "png"] {
+                    println!("{}", dir.join(format!("{stem}.{ext}")).display());
+                }
+                eprintln!("Redrew the paired-ratio chart from {} (nothing was run).", results_path.display());
+            }
+            None => eprintln!("{} has no paired comparison (a --baseline run): no chart to draw.", results_path.display()),
+        }
+        return Ok(crate::EXIT_OK);
+    }
+    let results = Results::read(results_path)?;
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let mut files = render(&results, &dir)?;
     let copy = dir.join("results.json");

@@ -201,6 +201,13 @@ fn ab_a_against_itself_gives_an_interval_containing_one() {
     assert!(r["pairs"].as_u64().unwrap() >= 30);
     assert_ne!(r["verdict"], "faster");
     assert_ne!(r["verdict"], "slower");
+    // `plot` redraws the paired-ratio chart from the ab file.
+    let figures = std::env::temp_dir().join(format!("crdt-bench-aa-plot-{}", std::process::id()));
+    let (code, stdout, stderr) = run(bin().arg("plot").arg(&json).arg("--out").arg(&figures));
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    for ext in ["svg", "png"] {
+        assert!(figures.join(format!("ab-rope-vs-rope.{ext}")).exists(), "{stdout}\n{stderr}");
+    }
 }
 
 #[test]
@@ -355,15 +362,21 @@ fn plot_reads_a_file_without_the_newer_sections() {
 fn plot_rejects_a_results_file_of_another_schema() {
     let dir = std::env::temp_dir().join(format!("crdt-bench-plot-schema-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("ab.json");
-    std::fs::write(&path, r#"{"schema":"crdt-bench/ab/v1","results":[]}"#).unwrap();
+    let path = dir.join("other.json");
+    std::fs::write(&path, r#"{"schema":"crdt-bench/other/v9","results":[]}"#).unwrap();
     let (code, stdout, stderr) = run(bin().arg("plot").arg(&path));
     assert_eq!(code, 2, "{stdout}{stderr}");
     assert!(
-        stderr.contains("schema is Some(\"crdt-bench/ab/v1\")") && stderr.contains("this tool reads \"crdt-bench/results/v1\""),
+        stderr.contains("schema is Some(\"crdt-bench/other/v9\")") && stderr.contains("this tool reads \"crdt-bench/results/v1\""),
         "{stderr}"
     );
     assert!(!dir.join("results.csv").exists(), "nothing is written for a rejected file");
+    // An ab file is read as one (its chart is redrawn), and a broken one says what is wrong.
+    let ab = dir.join("ab.json");
+    std::fs::write(&ab, r#"{"schema":"crdt-bench/ab/v1","results":[]}"#).unwrap();
+    let (code, stdout, stderr) = run(bin().arg("plot").arg(&ab));
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(stderr.contains("not a valid crdt-bench/ab/v1 file"), "{stderr}");
 }
 
 #[test]

@@ -70,15 +70,15 @@ impl MemoryChart {
         let min = rows.iter().filter_map(|r| r.bytes.map(|b| b.0)).fold(f64::INFINITY, f64::min);
         let max = rows.iter().filter_map(|r| r.bytes.map(|b| b.1)).fold(0.0, f64::max);
         let lo = 10f64.powf((min / 2.0).log10().floor());
-        // Room right of the longest bar for its label (about half the plot on a log axis).
-        let hi = lo * (max / lo).powf(1.9);
+        // Room right of the longest bar for its label (about a third of the plot on a log axis).
+        let hi = (lo * (max / lo).powf(1.5)).max(max * 30.0);
         let title = format!("{trace}: heap held by the document after the replay, and peak during it (lower is better)");
         let notes = vec![
             "Dark bar: bytes still allocated after the replay, with the document alive; light bar: the most in use during it. \
              Counted by a counting allocator in a separate process per cell (requested sizes), relative to the start of the replay; log scale."
                 .to_owned(),
         ];
-        Some(MemoryChart { frame: Frame::new(&title, &run_subtitle(results), &notes), labels, rows, x_range: (lo, hi.max(lo * 100.0)) })
+        Some(MemoryChart { frame: Frame::new(&title, &run_subtitle(results), &notes), labels, rows, x_range: (lo, hi) })
     }
 }
 
