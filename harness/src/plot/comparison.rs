@@ -99,7 +99,7 @@ impl ComparisonChart {
             key.push(format!("Dashed line: the reference, {reference}."));
         }
         if bars.iter().any(|b| b.lower_bound) {
-            key.push("Hollow bars: no CRDT, lower bound.".to_owned());
+            key.push("Hollow bars: no CRDT.".to_owned());
         }
         if !key.is_empty() {
             notes.push(key.join(" "));
