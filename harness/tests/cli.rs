@@ -501,3 +501,21 @@ fn a_failed_import_is_reported_failed_never_as_a_time() {
     assert_eq!(code, 1, "stdout:\n{stdout}\nstderr:\n{stderr}");
     assert!(stdout.contains("FAILED"), "{stdout}");
 }
+
+#[test]
+fn a_closed_stdout_ends_the_listing_quietly() {
+    // `crdt-bench subjects | head`: the reader goes away. The read end is closed before the
+    // binary has started printing, so its first line meets a broken pipe.
+    let mut child = bin()
+        .arg("subjects")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "a closed stdout made it panic:\n{stderr}");
+    // 141 (128 + SIGPIPE) when the pipe was closed in time, 0 if it had printed everything.
+    assert!(matches!(out.status.code(), Some(0) | Some(141)), "exit {:?}, stderr:\n{stderr}", out.status.code());
+}
