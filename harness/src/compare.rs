@@ -329,15 +329,7 @@ fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow:
             };
             cells.extend(new_cells);
         }
-        trace_records.push(TraceRecord {
-            name: tr.name.clone(),
-            txns: stats.txns,
-            patches: stats.patches,
-            end_len_chars: stats.end_len_chars,
-            peak_len_chars: stats.peak_len_chars,
-            non_ascii_share: stats.non_ascii_share,
-            single_char_share: stats.single_char_share,
-        });
+        trace_records.push(trace_record(&tr.name, &stats));
     }
     for tr in &concurrent_refs {
         let trace = traces::load_concurrent(&tr.path, &tr.name)?;
@@ -357,15 +349,7 @@ fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow:
             cell.strategy = named;
             cells.push(cell);
         }
-        trace_records.push(TraceRecord {
-            name: tr.name.clone(),
-            txns: stats.txns,
-            patches: stats.patches,
-            end_len_chars: stats.end_len_chars,
-            peak_len_chars: stats.peak_len_chars,
-            non_ascii_share: stats.non_ascii_share,
-            single_char_share: stats.single_char_share,
-        });
+        trace_records.push(trace_record(&tr.name, &stats));
     }
     if let Some(b) = &progress.0 {
         b.finish_and_clear();
@@ -461,6 +445,19 @@ fn local_cells(
         .zip(latencies.drain(..))
         .map(|(run, latency)| timed_cell(run, &trace.name, "local", stats.patches, ref_median, latency))
         .collect()
+}
+
+/// The results file's record of a trace: its name and statistics.
+fn trace_record(name: &str, stats: &traces::TraceStats) -> TraceRecord {
+    TraceRecord {
+        name: name.to_owned(),
+        txns: stats.txns,
+        patches: stats.patches,
+        end_len_chars: stats.end_len_chars,
+        peak_len_chars: stats.peak_len_chars,
+        non_ascii_share: stats.non_ascii_share,
+        single_char_share: stats.single_char_share,
+    }
 }
 
 /// The reference subject's median among `runs`, when it has one.
