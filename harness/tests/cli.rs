@@ -90,7 +90,7 @@ fn compare_writes_a_results_file_that_follows_the_contract() {
     let name = std::fs::read_link(&run_dir).unwrap();
     assert!(name.to_str().unwrap().contains(&v["machine"]["hostname"].as_str().unwrap().replace('.', "-")), "{name:?}");
     let md = std::fs::read_to_string(run_dir.join("tables.md")).unwrap();
-    assert!(md.contains("| subject | tiny |") && md.contains("no CRDT, lower bound") && md.contains("Machine:"), "{md}");
+    assert!(md.contains("| subject | tiny |") && md.contains("String (no CRDT)") && md.contains("Machine:"), "{md}");
     let csv = std::fs::read_to_string(run_dir.join("results.csv")).unwrap();
     let samples: usize = cells.iter().map(|c| c["samples_ns"].as_array().unwrap().len()).sum();
     assert_eq!(csv.lines().count(), 1 + samples, "one row per sample:\n{csv}");
