@@ -61,9 +61,8 @@ impl<S: engine::TextCrdt> Subject for EngineSubject<S> {
         Ok(engine::encoding::encode(&self.0.ops_since(&engine::Version::root())))
     }
     fn import_updates(bytes: &[u8]) -> Result<Self, WorkloadError> {
-        let batch = engine::encoding::decode(bytes).map_err(|e| failed("decoding the op batch", e))?;
         let mut doc = S::new("b");
-        doc.integrate(&batch).map_err(|e| failed("integrating the op batch", e))?;
+        doc.integrate_encoded(bytes).map_err(|e| failed("decoding and integrating the op batch", e))?;
         Ok(EngineSubject(doc))
     }
 
@@ -74,9 +73,8 @@ impl<S: engine::TextCrdt> Subject for EngineSubject<S> {
         self.export_updates()
     }
     fn load(bytes: &[u8]) -> Result<Self, WorkloadError> {
-        let batch = engine::encoding::decode(bytes).map_err(|e| failed("decoding the op batch", e))?;
         let mut doc = S::new("a");
-        doc.integrate(&batch).map_err(|e| failed("integrating the op batch", e))?;
+        doc.integrate_encoded(bytes).map_err(|e| failed("decoding and integrating the op batch", e))?;
         Ok(EngineSubject(doc))
     }
 }

@@ -264,6 +264,14 @@ impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bo
         result
     }
 
+    fn integrate_encoded(&mut self, bytes: &[u8]) -> Result<(), crate::ImportError> {
+        let result = self.doc_mut().integrate_encoded(bytes);
+        if KNOWN_LEN {
+            self.known_len_chars = self.doc.get_mut().len_chars();
+        }
+        result
+    }
+
     fn merge(&mut self, other: &Self) {
         let other = other.doc();
         self.doc_mut().merge(&other);

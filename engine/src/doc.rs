@@ -28,6 +28,11 @@ use crate::oplog::CharOp;
 use crate::oplog::InternalKind;
 use crate::oplog::InternalOp;
 use crate::oplog::OpLog;
+use crate::encoding::DecodeError;
+use crate::encoding::Decoder;
+use crate::ops::BatchOp;
+use crate::ops::BatchOpKind;
+use crate::ops::ImportError;
 use crate::ops::IntegrateError;
 use crate::ops::Op;
 use crate::ops::OpBatch;
@@ -186,12 +191,26 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> Doc<S, LOG_RUNS, E> {
     /// This is diamond-types' `integrate` over item indices instead of tree cursors. A run
     /// (`other.len > 1`) is skipped whole after its first item: later items have the item
     /// before them as left origin, which is after `start`, so each would be skipped anyway.
-    fn yjsmod_index(&self, new: &ItemRun, start: usize) -> usize {
+    ///
+    /// `None` if the place would not be between the origins: origins that contradict each
+    /// other (the right one before the left one, or the scan carried past it), which no replica
+    /// makes (they were adjacent, left before right) but a hostile batch can name, and which
+    /// would leave an item after its own right origin. The usual case (nothing between the
+    /// origins) needs no lookup to rule that out.
+    fn yjsmod_index(&self, new: &ItemRun, start: usize) -> Option<usize> {
         let len_items = self.store.len_items();
+        match new.origin_right {
+            None if start == len_items => return Some(start),
+            Some(right) if start < len_items && self.store.run_at(start).id == right => return Some(start),
+            _ => {}
+        }
+        let new_right = self.index_of_right(new.origin_right);
+        if new_right < start {
+            return None;
+        }
         let mut index = start;
         let mut scan_start = start;
         let mut scanning = false;
-        let mut new_right_index = None;
         while index < len_items {
             let other = self.store.run_at(index);
             if Some(other.id) == new.origin_right {
@@ -207,38 +226,33 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> Doc<S, LOG_RUNS, E> {
                         break;
                     }
                     scanning = false;
-                } else {
-                    let new_right = *new_right_index
-                        .get_or_insert_with(|| self.index_of_right(new.origin_right));
-                    if self.index_of_right(other.origin_right) < new_right {
-                        if !scanning {
-                            scanning = true;
-                            scan_start = index;
-                        }
-                    } else {
-                        scanning = false;
+                } else if self.index_of_right(other.origin_right) < new_right {
+                    if !scanning {
+                        scanning = true;
+                        scan_start = index;
                     }
+                } else {
+                    scanning = false;
                 }
             }
             index += other.len as usize;
         }
-        if scanning {
-            scan_start
-        } else {
-            index
-        }
+        let index = if scanning { scan_start } else { index };
+        (index <= new_right).then_some(index)
     }
 
     /// Places the insert run `run` (whose left origin is just before `start`) and stores it.
-    fn integrate_insert(&mut self, run: ItemRun, text: &str, start: usize) -> usize {
-        let index = self.yjsmod_index(&run, start);
+    /// `None`, changing nothing, if its origins contradict each other ([`Doc::yjsmod_index`]).
+    fn integrate_insert(&mut self, run: ItemRun, text: &str, start: usize) -> Option<usize> {
+        let index = self.yjsmod_index(&run, start)?;
         self.store.insert_run(index, run, text);
         self.last_insert = Some((run.id, run.len, index));
-        index
+        Some(index)
     }
 
-    /// Applies an op that [`Doc::plan`] accepted (or a local one) to the store and the log.
-    fn apply_op(&mut self, op: &InternalOp<'_>) {
+    /// Applies an op that [`Doc::plan`] accepted to the store and the log. `Err`, changing
+    /// nothing, for what only applying can see: an insert whose origins are out of order.
+    fn apply_op(&mut self, op: &InternalOp<'_>) -> Result<(), &'static str> {
         match op.kind {
             InternalKind::Insert {
                 origin_left,
@@ -252,7 +266,9 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> Doc<S, LOG_RUNS, E> {
                     origin_right,
                 };
                 let start = self.index_after(origin_left);
-                self.integrate_insert(run, text, start);
+                if self.integrate_insert(run, text, start).is_none() {
+                    return Err(ORIGINS_OUT_OF_ORDER);
+                }
             }
             InternalKind::Delete { target } => {
                 // A run at a time: consecutive ids are usually consecutive items, so one id
@@ -268,29 +284,68 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> Doc<S, LOG_RUNS, E> {
             }
         }
         self.log.push::<LOG_RUNS>(op);
+        Ok(())
     }
 
-    /// Translates `batch` into this replica's ids and checks it, without changing anything:
+    /// Applies what [`Doc::plan`] accepted. An op whose origins turn out to be out of order
+    /// stops it there, with the ops before it applied (see [`TextCrdt::integrate`]).
+    fn apply_plan(&mut self, plan: Plan<'_>) -> Result<(), IntegrateError> {
+        for name in &plan.new_agents {
+            let agent = self.agents.intern(name);
+            self.log.ensure_agent(agent);
+        }
+        for (agent, &seq_end) in plan.seq_end_by_agent.iter().enumerate() {
+            let agent = AgentId(agent as u32);
+            if seq_end > self.log.seq_count(agent) {
+                self.store.reserve_ids(agent, seq_end);
+            }
+        }
+        let text_bytes: usize = plan
+            .ops
+            .iter()
+            .map(|op| match op.kind {
+                InternalKind::Insert { text, .. } => text.len(),
+                InternalKind::Delete { .. } => 0,
+            })
+            .sum();
+        self.log.reserve_text(text_bytes);
+        for (op, &op_index) in plan.ops.iter().zip(&plan.batch_index_of_op) {
+            self.apply_op(op).map_err(|reason| IntegrateError::Malformed { op_index, reason })?;
+        }
+        Ok(())
+    }
+
+    /// Translates a batch into this replica's ids and checks it, without changing anything:
     /// the ops still to apply (duplicates dropped, partly known ops trimmed) and the agent
     /// names to intern first.
-    fn plan<'b>(&self, batch: &'b OpBatch) -> Result<Plan<'b>, IntegrateError> {
+    ///
+    /// The ops come one at a time, borrowed (from an [`OpBatch`], or decoded straight from
+    /// bytes, whose decoding errors end the plan); `agents` is the table their ids index and
+    /// `op_count` how many there are.
+    fn plan<'b>(
+        &self,
+        agents: &[&'b str],
+        op_count: usize,
+        ops: impl Iterator<Item = Result<BatchOp<'b>, DecodeError>>,
+    ) -> Result<Plan<'b>, ImportError> {
         let mut plan = Plan {
             new_agents: Vec::new(),
             // At most one planned op per batch op: no regrowth (and copying) of a large plan.
-            ops: Vec::with_capacity(batch.ops.len()),
+            ops: Vec::with_capacity(op_count),
+            seq_end_by_agent: Vec::new(),
+            batch_index_of_op: Vec::with_capacity(op_count),
         };
         let known_agent_count = self.agents.len();
-        let agent_by_batch_index: Vec<AgentId> = batch
-            .agents
+        let agent_by_batch_index: Vec<AgentId> = agents
             .iter()
-            .map(|name| {
+            .map(|&name| {
                 if let Some(agent) = self.agents.get(name) {
                     return agent;
                 }
                 let new_index = plan
                     .new_agents
                     .iter()
-                    .position(|&new| new == name.as_str())
+                    .position(|&new| new == name)
                     .unwrap_or_else(|| {
                         plan.new_agents.push(name);
                         plan.new_agents.len() - 1
@@ -307,7 +362,8 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> Doc<S, LOG_RUNS, E> {
             planned_by_agent: vec![Vec::new(); agent_count],
             last_found: std::cell::Cell::new(None),
         };
-        for (op_index, op) in batch.ops.iter().enumerate() {
+        for (op_index, op) in ops.enumerate() {
+            let op = op?;
             let checker = OpChecker {
                 doc_agents: &self.agents,
                 new_agents: &plan.new_agents,
@@ -320,7 +376,9 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> Doc<S, LOG_RUNS, E> {
             known.seq_count_by_agent[new_part.id.agent.index()] = new_part.id.seq + new_part.len;
             known.planned_by_agent[new_part.id.agent.index()].push((new_part.id.seq, plan.ops.len()));
             plan.ops.push(new_part);
+            plan.batch_index_of_op.push(op_index);
         }
+        plan.seq_end_by_agent = known.seq_count_by_agent;
         Ok(plan)
     }
 
@@ -552,24 +610,22 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> TextCrdt for Doc<S, LOG_R
     }
 
     fn integrate(&mut self, ops: &OpBatch) -> Result<(), IntegrateError> {
-        let plan = self.plan(ops)?;
-        for name in &plan.new_agents {
-            let agent = self.agents.intern(name);
-            self.log.ensure_agent(agent);
-        }
-        let text_bytes: usize = plan
-            .ops
-            .iter()
-            .map(|op| match op.kind {
-                InternalKind::Insert { text, .. } => text.len(),
-                InternalKind::Delete { .. } => 0,
-            })
-            .sum();
-        self.log.reserve_text(text_bytes);
-        for op in &plan.ops {
-            self.apply_op(op);
-        }
-        Ok(())
+        let agents: Vec<&str> = ops.agents.iter().map(String::as_str).collect();
+        let plan = self
+            .plan(&agents, ops.ops.len(), ops.ops.iter().map(|op| Ok(BatchOp::from(op))))
+            .map_err(|error| match error {
+                ImportError::Integrate(error) => error,
+                ImportError::Decode(_) => unreachable!("a batch in memory has no decoding to fail"),
+            })?;
+        self.apply_plan(plan)
+    }
+
+    fn integrate_encoded(&mut self, bytes: &[u8]) -> Result<(), ImportError> {
+        // The same plan as `integrate`'s, fed by the decoder: the ops' text stays in `bytes`.
+        let decoder = Decoder::new(bytes)?;
+        let agents = decoder.agents().to_vec();
+        let plan = self.plan(&agents, decoder.op_count(), decoder)?;
+        Ok(self.apply_plan(plan)?)
     }
 
     fn merge(&mut self, other: &Self) {
@@ -639,7 +695,15 @@ fn panic_slice_out_of_range(range_chars: Range<usize>, len_chars: usize) -> ! {
 struct Plan<'b> {
     new_agents: Vec<&'b str>,
     ops: Vec<InternalOp<'b>>,
+    /// Per agent (new ones included): its seq count once the ops are applied.
+    seq_end_by_agent: Vec<u32>,
+    /// Beside `ops`: each one's index in the batch, for errors.
+    batch_index_of_op: Vec<usize>,
 }
+
+/// [`IntegrateError::Malformed`]'s reason for an insert whose right origin is before its left
+/// origin in the document: the one malformation only applying the ops can see.
+pub const ORIGINS_OUT_OF_ORDER: &str = "insert's right origin is before its left origin";
 
 /// The ids known while checking a batch: the document's, plus those of the ops accepted
 /// from the batch so far.
@@ -765,7 +829,7 @@ impl<'b> OpChecker<'_, 'b> {
     /// The op in this replica's (or provisional) agent ids.
     fn translate(
         &self,
-        op: &'b Op,
+        op: BatchOp<'b>,
         agent_by_batch_index: &[AgentId],
     ) -> Result<InternalOp<'b>, IntegrateError> {
         let id = |op_id: OpId| -> Result<Id, IntegrateError> {
@@ -777,31 +841,23 @@ impl<'b> OpChecker<'_, 'b> {
                 seq: op_id.seq,
             })
         };
-        let (len, kind) = match &op.kind {
-            OpKind::Insert {
+        let len = u32::try_from(op.len_chars).map_err(|_| self.malformed("op longer than u32::MAX chars"))?;
+        let kind = match op.kind {
+            BatchOpKind::Insert {
                 origin_left,
                 origin_right,
                 text,
-            } => {
-                let len = u32::try_from(text.chars().count())
-                    .map_err(|_| self.malformed("insert longer than u32::MAX chars"))?;
-                let origin_left = origin_left.map(id).transpose()?;
-                let origin_right = origin_right.map(id).transpose()?;
-                (
-                    len,
-                    InternalKind::Insert {
-                        origin_left,
-                        origin_right,
-                        text: text.as_str(),
-                    },
-                )
-            }
-            OpKind::Delete { target, len_chars } => {
-                let target = id(*target)?;
-                if target.seq.checked_add(*len_chars).is_none() {
+            } => InternalKind::Insert {
+                origin_left: origin_left.map(id).transpose()?,
+                origin_right: origin_right.map(id).transpose()?,
+                text,
+            },
+            BatchOpKind::Delete { target } => {
+                let target = id(target)?;
+                if target.seq.checked_add(len).is_none() {
                     return Err(self.malformed("delete target range overflows u32 seqs"));
                 }
-                (*len_chars, InternalKind::Delete { target })
+                InternalKind::Delete { target }
             }
         };
         if len == 0 {
@@ -810,9 +866,9 @@ impl<'b> OpChecker<'_, 'b> {
         if op.id.seq.checked_add(len).is_none() {
             return Err(self.malformed("op overflows u32 seqs"));
         }
-        let parents = match op.parents.as_slice() {
-            &[parent] => Parents::One(id(parent)?),
-            parents => Parents::Other(parents.iter().map(|&parent| id(parent)).collect::<Result<Vec<Id>, _>>()?),
+        let parents = match *op.parents {
+            [parent] => Parents::One(id(parent)?),
+            ref parents => Parents::Other(parents.iter().map(|&parent| id(parent)).collect::<Result<Vec<Id>, _>>()?),
         };
         Ok(InternalOp {
             id: id(op.id)?,

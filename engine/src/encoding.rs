@@ -51,7 +51,7 @@
 
 use std::fmt;
 
-use crate::ops::{Op, OpBatch, OpId, OpKind};
+use crate::ops::{BatchOp, BatchOpKind, BatchParents, Op, OpBatch, OpId, OpKind};
 
 const MAGIC: &[u8; 3] = b"CBE";
 const VERSION: u8 = 1;
@@ -310,12 +310,12 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn string(&mut self) -> Result<String, DecodeError> {
+    fn str(&mut self) -> Result<&'a str, DecodeError> {
         let len = self.varint()?;
         let start = self.at;
         let bytes = self.take(len)?;
         match std::str::from_utf8(bytes) {
-            Ok(s) => Ok(s.to_owned()),
+            Ok(s) => Ok(s),
             Err(_) => Err(DecodeError { offset: start, reason: "text is not UTF-8" }),
         }
     }
@@ -327,40 +327,92 @@ impl<'a> Reader<'a> {
 /// A [`DecodeError`] naming the byte offset and the problem, for any input that is not a
 /// complete, well-formed encoding (trailing bytes included).
 pub fn decode(bytes: &[u8]) -> Result<OpBatch, DecodeError> {
-    let mut r = Reader { bytes, at: 0 };
-    if r.take(MAGIC.len() as u64).ok() != Some(&MAGIC[..]) {
-        return Err(DecodeError { offset: 0, reason: "missing the \"CBE\" magic" });
+    let mut decoder = Decoder::new(bytes)?;
+    let agents = decoder.agents().iter().map(|&name| name.to_owned()).collect();
+    let mut ops = Vec::with_capacity(decoder.op_count());
+    for op in &mut decoder {
+        ops.push(op?.to_op());
     }
-    if r.byte()? != VERSION {
-        return Err(DecodeError { offset: 3, reason: "unknown format version" });
+    Ok(OpBatch { agents, ops })
+}
+
+/// Reads an encoding one op at a time, borrowing each insert's text from the bytes: what
+/// [`decode`] collects into an [`OpBatch`], and what a document's
+/// [`integrate_encoded`](crate::TextCrdt::integrate_encoded) plans from directly, without a
+/// `String` and a `Vec` per op.
+///
+/// As an iterator it yields every op, then (if bytes are left over) one error, and after any
+/// error nothing more.
+pub(crate) struct Decoder<'a> {
+    r: Reader<'a>,
+    agents: Vec<&'a str>,
+    op_count: usize,
+    ops_read: usize,
+    done: bool,
+    next: NextSeqs,
+    /// (agent, last char op) of the previous op.
+    prev: Option<(u32, OpId)>,
+    last_target: Option<OpId>,
+}
+
+impl<'a> Decoder<'a> {
+    /// Reads the header and the agent name table.
+    pub(crate) fn new(bytes: &'a [u8]) -> Result<Decoder<'a>, DecodeError> {
+        let mut r = Reader { bytes, at: 0 };
+        if r.take(MAGIC.len() as u64).ok() != Some(&MAGIC[..]) {
+            return Err(DecodeError { offset: 0, reason: "missing the \"CBE\" magic" });
+        }
+        if r.byte()? != VERSION {
+            return Err(DecodeError { offset: 3, reason: "unknown format version" });
+        }
+        let agent_count = r.count(1)?;
+        let mut agents = Vec::with_capacity(agent_count);
+        for _ in 0..agent_count {
+            agents.push(r.str()?);
+        }
+        let op_count = r.count(2)?;
+        Ok(Decoder {
+            r,
+            agents,
+            op_count,
+            ops_read: 0,
+            done: false,
+            next: NextSeqs::default(),
+            prev: None,
+            last_target: None,
+        })
     }
-    let agent_count = r.count(1)?;
-    let mut agents = Vec::with_capacity(agent_count);
-    for _ in 0..agent_count {
-        agents.push(r.string()?);
+
+    /// The batch's agent name table: what the ops' [`OpId::agent`]s index.
+    pub(crate) fn agents(&self) -> &[&'a str] {
+        &self.agents
     }
-    let op_count = r.count(2)?;
-    let mut ops = Vec::with_capacity(op_count);
-    let mut next = NextSeqs::default();
-    let mut prev: Option<(u32, OpId)> = None;
-    let mut last_target: Option<OpId> = None;
-    for _ in 0..op_count {
+
+    /// How many ops the batch says it holds (checked against the bytes, so it can size an
+    /// allocation).
+    pub(crate) fn op_count(&self) -> usize {
+        self.op_count
+    }
+
+    fn op(&mut self) -> Result<BatchOp<'a>, DecodeError> {
+        let r = &mut self.r;
+        let agent_count = self.agents.len();
         let tag_at = r.at;
         let tag = r.byte()?;
         let agent = if tag & SAME_AGENT != 0 {
-            match prev {
+            match self.prev {
                 Some((agent, _)) => agent,
                 None => return r.err("the first op cannot reuse the previous op's agent"),
             }
         } else {
             let agent = r.varint()?;
-            if agent >= agents.len() as u64 {
+            if agent >= agent_count as u64 {
                 return r.err("an op's agent is outside the name table");
             }
             agent as u32
         };
         let seq = if tag & NEXT_SEQ != 0 {
-            match u32::try_from(next.get(agent)) {
+            match u32::try_from(self.next.get(agent)) {
                 Ok(seq) => seq,
                 Err(_) => return r.err("seq overflows u32"),
             }
@@ -368,26 +420,26 @@ pub fn decode(bytes: &[u8]) -> Result<OpBatch, DecodeError> {
             r.u32("an op's seq is outside 0..2^32")?
         };
         let id = OpId { agent, seq };
-        let prev_last = prev.map(|(_, last)| last);
+        let prev_last = self.prev.map(|(_, last)| last);
         let parents = match (tag >> PARENTS_SHIFT) & 0b11 {
             PARENTS_LIST => {
                 let n = r.count(1)?;
                 let mut parents = Vec::with_capacity(n);
                 for _ in 0..n {
-                    parents.push(r.id(id, agents.len())?);
+                    parents.push(r.id(id, agent_count)?);
                 }
-                parents
+                BatchParents::Owned(parents)
             }
             PARENTS_PREVIOUS => match prev_last {
-                Some(last) => vec![last],
+                Some(last) => BatchParents::One(last),
                 None => return r.err("the first op cannot have the previous op as its parent"),
             },
-            PARENTS_NONE => Vec::new(),
+            PARENTS_NONE => BatchParents::Slice(&[]),
             _ => return Err(DecodeError { offset: tag_at, reason: "unknown parents mode" }),
         };
         let (kind, len_chars) = if tag & KIND_DELETE == 0 {
             let origin_left = match (tag >> LEFT_SHIFT) & 0b11 {
-                LEFT_ID => Some(r.id(id, agents.len())?),
+                LEFT_ID => Some(r.id(id, agent_count)?),
                 LEFT_NONE => None,
                 LEFT_PREVIOUS => match prev_last {
                     Some(last) => Some(last),
@@ -396,19 +448,19 @@ pub fn decode(bytes: &[u8]) -> Result<OpBatch, DecodeError> {
                 _ => return Err(DecodeError { offset: tag_at, reason: "unknown left origin mode" }),
             };
             let origin_right =
-                if tag & RIGHT_NONE != 0 { None } else { Some(r.id(origin_left.unwrap_or(id), agents.len())?) };
-            let text = r.string()?;
-            let len_chars = text.chars().count() as u64;
+                if tag & RIGHT_NONE != 0 { None } else { Some(r.id(origin_left.unwrap_or(id), agent_count)?) };
+            let text = r.str()?;
+            let len_chars = crate::doc::count_chars(text) as u64;
             if len_chars == 0 {
                 return r.err("an insert with no text");
             }
-            (OpKind::Insert { origin_left, origin_right, text }, len_chars)
+            (BatchOpKind::Insert { origin_left, origin_right, text }, len_chars)
         } else {
             if tag & DELETE_RESERVED != 0 {
                 return Err(DecodeError { offset: tag_at, reason: "reserved tag bits set on a delete" });
             }
-            let target = r.id(last_target.unwrap_or(id), agents.len())?;
-            last_target = Some(target);
+            let target = r.id(self.last_target.unwrap_or(id), agent_count)?;
+            self.last_target = Some(target);
             let len_chars = if tag & DELETE_ONE != 0 { 1 } else { r.u32("a delete's length is outside 0..2^32")? };
             if len_chars == 0 {
                 return r.err("a delete of no chars");
@@ -416,21 +468,35 @@ pub fn decode(bytes: &[u8]) -> Result<OpBatch, DecodeError> {
             if u64::from(target.seq) + u64::from(len_chars) > u64::from(u32::MAX) + 1 {
                 return r.err("a delete's target range overflows u32 seqs");
             }
-            (OpKind::Delete { target, len_chars }, u64::from(len_chars))
+            (BatchOpKind::Delete { target }, u64::from(len_chars))
         };
         let end = u64::from(seq) + len_chars;
         if end > u64::from(u32::MAX) + 1 {
             return r.err("an op's seqs overflow u32");
         }
         let last = OpId { agent, seq: (end - 1) as u32 };
-        next.set(agent, end);
-        prev = Some((agent, last));
-        ops.push(Op { id, parents, kind });
+        self.next.set(agent, end);
+        self.prev = Some((agent, last));
+        Ok(BatchOp { id, len_chars, parents, kind })
     }
-    if r.remaining() != 0 {
-        return r.err("trailing bytes after the last op");
+}
+
+impl<'a> Iterator for Decoder<'a> {
+    type Item = Result<BatchOp<'a>, DecodeError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        if self.ops_read == self.op_count {
+            self.done = true;
+            return (self.r.remaining() != 0).then(|| self.r.err("trailing bytes after the last op"));
+        }
+        self.ops_read += 1;
+        let op = self.op();
+        self.done = op.is_err();
+        Some(op)
     }
-    Ok(OpBatch { agents, ops })
 }
 
 #[cfg(test)]

@@ -43,6 +43,7 @@ pub mod structure;
 use std::ops::Range;
 
 pub use doc::Doc;
+pub use ops::ImportError;
 pub use ops::IntegrateError;
 pub use ops::Op;
 pub use ops::OpBatch;
@@ -108,13 +109,34 @@ pub trait TextCrdt: Sized {
     /// The ops this replica has that `since` lacks, in a causal order.
     fn ops_since(&self, since: &Version) -> OpBatch;
 
-    /// Applies a peer's ops. Ops already here are ignored. On error nothing changes.
+    /// Applies a peer's ops. Ops already here are ignored. On error nothing changes, with one
+    /// exception: an insert whose origins are out of order in the document (its right origin
+    /// before its left one) is malformed, but only applying the ops before it can show that;
+    /// then those ops stay applied (a causal prefix of the batch: a state a peer could have
+    /// sent), and the error ([`IntegrateError::Malformed`] with the reason
+    /// [`doc::ORIGINS_OUT_OF_ORDER`]) names the op. No replica makes such an op.
     ///
     /// # Errors
     /// [`IntegrateError::NotReady`] if an op depends on an op neither this replica nor the
     /// batch before it has; [`IntegrateError::Malformed`] or [`IntegrateError::Conflict`] if
     /// the batch cannot be right.
     fn integrate(&mut self, ops: &OpBatch) -> Result<(), IntegrateError>;
+
+    /// Decodes `bytes` (an [`encoding`] of a batch) and integrates it: the same as
+    /// [`encoding::decode`] then [`integrate`](TextCrdt::integrate), and what a replica does
+    /// with a peer's message. A document may do it without building the batch (the engine's
+    /// own does: the ops' text is read in place). On error nothing changes.
+    ///
+    /// # Errors
+    /// [`ImportError::Decode`] if the bytes are not an encoded batch, else what
+    /// [`integrate`](TextCrdt::integrate) returns, as [`ImportError::Integrate`]. A document
+    /// that reads op by op reports the first problem it meets: an op that cannot be
+    /// integrated, before bytes further on that do not decode, is reported as the former.
+    fn integrate_encoded(&mut self, bytes: &[u8]) -> Result<(), ImportError> {
+        let batch = encoding::decode(bytes)?;
+        self.integrate(&batch)?;
+        Ok(())
+    }
 
     /// Applies every op of `other` that this replica lacks.
     ///

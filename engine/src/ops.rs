@@ -117,6 +117,105 @@ impl Op {
     }
 }
 
+/// An op as [`integrate`](crate::TextCrdt::integrate) reads it: borrowed from an [`OpBatch`],
+/// or straight from encoded bytes ([`crate::encoding`]), so that integrating a decoded batch
+/// neither copies its text nor allocates its (one) parent per op.
+#[derive(Clone, Debug)]
+pub(crate) struct BatchOp<'a> {
+    pub id: OpId,
+    /// Char ops in the run (at least 1 for a well-formed op; 0 is rejected as malformed).
+    pub len_chars: u64,
+    pub parents: BatchParents<'a>,
+    pub kind: BatchOpKind<'a>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum BatchParents<'a> {
+    One(OpId),
+    Slice(&'a [OpId]),
+    Owned(Vec<OpId>),
+}
+
+impl std::ops::Deref for BatchParents<'_> {
+    type Target = [OpId];
+    fn deref(&self) -> &[OpId] {
+        match self {
+            BatchParents::One(one) => std::slice::from_ref(one),
+            BatchParents::Slice(parents) => parents,
+            BatchParents::Owned(parents) => parents,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum BatchOpKind<'a> {
+    Insert {
+        origin_left: Option<OpId>,
+        origin_right: Option<OpId>,
+        text: &'a str,
+    },
+    Delete {
+        target: OpId,
+    },
+}
+
+impl<'a> From<&'a Op> for BatchOp<'a> {
+    fn from(op: &'a Op) -> BatchOp<'a> {
+        let (len_chars, kind) = match &op.kind {
+            OpKind::Insert {
+                origin_left,
+                origin_right,
+                text,
+            } => (
+                text.chars().count() as u64,
+                BatchOpKind::Insert {
+                    origin_left: *origin_left,
+                    origin_right: *origin_right,
+                    text,
+                },
+            ),
+            OpKind::Delete { target, len_chars } => (u64::from(*len_chars), BatchOpKind::Delete { target: *target }),
+        };
+        let parents = match op.parents.as_slice() {
+            &[one] => BatchParents::One(one),
+            parents => BatchParents::Slice(parents),
+        };
+        BatchOp {
+            id: op.id,
+            len_chars,
+            parents,
+            kind,
+        }
+    }
+}
+
+impl BatchOp<'_> {
+    /// The owned [`Op`].
+    pub(crate) fn to_op(&self) -> Op {
+        let kind = match self.kind {
+            BatchOpKind::Insert {
+                origin_left,
+                origin_right,
+                text,
+            } => OpKind::Insert {
+                origin_left,
+                origin_right,
+                text: text.to_owned(),
+            },
+            BatchOpKind::Delete { target } => OpKind::Delete {
+                target,
+                // Decoded delete lengths fit in u32 (the decoder checks).
+                len_chars: self.len_chars as u32,
+            },
+        };
+        Op {
+            id: self.id,
+            parents: self.parents.to_vec(),
+            kind,
+        }
+    }
+}
+
 /// Ops to send to a peer, in a causal order (every op after the ops it depends on), with the
 /// agent name table their [`OpId`]s index.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -261,3 +360,36 @@ impl fmt::Display for IntegrateError {
 }
 
 impl std::error::Error for IntegrateError {}
+
+/// Why [`integrate_encoded`](crate::TextCrdt::integrate_encoded) refused some bytes. The
+/// document is unchanged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportError {
+    /// The bytes are not an encoded batch.
+    Decode(crate::encoding::DecodeError),
+    /// They are, but the batch cannot be integrated here.
+    Integrate(IntegrateError),
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImportError::Decode(error) => error.fmt(f),
+            ImportError::Integrate(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+impl From<crate::encoding::DecodeError> for ImportError {
+    fn from(error: crate::encoding::DecodeError) -> ImportError {
+        ImportError::Decode(error)
+    }
+}
+
+impl From<IntegrateError> for ImportError {
+    fn from(error: IntegrateError) -> ImportError {
+        ImportError::Integrate(error)
+    }
+}

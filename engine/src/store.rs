@@ -100,6 +100,12 @@ pub trait SeqStore: Clone + Default + fmt::Debug {
         1
     }
 
+    /// A hint before a batch is integrated: ids of `agent` up to `seq_end` (exclusive) are
+    /// coming, so a store with an id index can make room for them at once. Default: nothing.
+    fn reserve_ids(&mut self, agent: AgentId, seq_end: u32) {
+        let _ = (agent, seq_end);
+    }
+
     /// The visible text.
     fn text(&self) -> String;
 

@@ -68,12 +68,38 @@ fn check_roundtrip(doc: &D, what: &str) -> Vec<u8> {
     bytes
 }
 
-/// Decodes hostile bytes; if they decode, integrating them must not panic either.
+/// Decodes hostile bytes; if they decode, integrating them must not panic either. And
+/// `integrate_encoded`, which plans straight from the bytes, must do what decoding then
+/// integrating does: the same document, or an error (the same one if the bytes decode), and
+/// on error no change at all.
 fn decode_hostile(bytes: &[u8]) {
-    if let Ok(batch) = decode(bytes) {
-        let mut fresh = D::new("observer");
-        let _ = fresh.integrate(&batch);
+    let mut fresh = D::new("observer");
+    let mut direct = D::new("observer");
+    let via_batch = decode(bytes).map(|batch| fresh.integrate(&batch));
+    let encoded = direct.integrate_encoded(bytes);
+    match (&via_batch, &encoded) {
+        (Ok(Ok(())), Ok(())) => {
+            assert!(direct.text() == fresh.text());
+            assert_eq!(direct.version(), fresh.version());
+        }
+        (Ok(Err(e1)), Err(engine::ImportError::Integrate(e2))) => assert_eq!(e1, e2),
+        // Reading op by op, it reports the first problem it meets: a bad op before the bytes
+        // stop making sense is reported as that op's.
+        (Err(_), Err(_)) => {}
+        _ => panic!("decode + integrate gave {via_batch:?}, integrate_encoded {encoded:?}"),
     }
+    // Refused means unchanged, but for origins out of order, which only applying shows
+    // (then a causal prefix stays applied; `integrate` documents it).
+    let out_of_order = matches!(
+        encoded,
+        Err(engine::ImportError::Integrate(engine::IntegrateError::Malformed { reason, .. })) if reason == engine::doc::ORIGINS_OUT_OF_ORDER
+    );
+    if encoded.is_err() && !out_of_order {
+        assert_eq!(direct.len_chars(), 0, "a refused batch changed the document");
+        assert_eq!(direct.version(), Version::root(), "a refused batch changed the document");
+    }
+    direct.assert_invariants();
+    fresh.assert_invariants();
 }
 
 #[test]
@@ -81,6 +107,27 @@ fn random_histories_roundtrip() {
     for seed in 0..300 {
         let doc = random_history(seed);
         check_roundtrip(&doc, &format!("seed {seed}"));
+    }
+}
+
+/// A replica part-way through a history takes the rest as bytes: `integrate_encoded` gives
+/// what `integrate` of the decoded batch gives, and the history's text.
+#[test]
+fn integrate_encoded_matches_integrate_from_any_version() {
+    for seed in 0..200 {
+        let doc = random_history(seed);
+        let all = doc.ops_since(&Version::root());
+        // A peer that has the first `k` ops of the history.
+        let k = (seed as usize * 7) % (all.ops.len() + 1);
+        let mut peer = D::new("peer");
+        peer.integrate(&OpBatch { agents: all.agents.clone(), ops: all.ops[..k].to_vec() }).expect("a prefix of a causal order");
+        let bytes = encode(&doc.ops_since(&peer.version()));
+        let mut via_batch = peer.fork("peer");
+        via_batch.integrate(&decode(&bytes).expect("decode")).expect("integrate");
+        peer.integrate_encoded(&bytes).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        peer.assert_invariants();
+        assert!(peer.text() == via_batch.text() && peer.text() == doc.text(), "seed {seed}");
+        assert_eq!(peer.version(), doc.version(), "seed {seed}");
     }
 }
 

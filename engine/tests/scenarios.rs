@@ -507,3 +507,37 @@ fn remote_edits_before_the_cursor_invalidate_it<D: TextCrdt>() {
 fn remote_edits_before_the_cursor_invalidate_it_for_every_step() {
     for_every_step!(remote_edits_before_the_cursor_invalidate_it);
 }
+
+/// A hostile batch whose insert names a right origin that is before its left origin (no
+/// replica makes one: the origins were adjacent, left before right). Only applying the ops
+/// shows it; the op is refused as malformed, the ops before it stay applied, and the
+/// document stays consistent (before the check, the item landed after its own right origin
+/// and broke the store's invariants).
+fn origins_out_of_order_are_refused<D: TextCrdt>() {
+    let mut doc = D::new("a");
+    doc.insert(0, "abc");
+    let a = |seq| OpId { agent: 0, seq };
+    let b = |seq| OpId { agent: 1, seq };
+    let hostile = OpBatch {
+        agents: vec!["a".into(), "b".into()],
+        ops: vec![
+            // A well-formed op first: it stays applied.
+            Op { id: b(0), parents: vec![a(2)], kind: OpKind::Insert { origin_left: Some(a(2)), origin_right: None, text: "d".into() } },
+            Op { id: b(1), parents: vec![b(0)], kind: OpKind::Insert { origin_left: Some(a(2)), origin_right: Some(a(0)), text: "x".into() } },
+        ],
+    };
+    let error = doc.integrate(&hostile).unwrap_err();
+    assert_eq!(error, IntegrateError::Malformed { op_index: 1, reason: engine::doc::ORIGINS_OUT_OF_ORDER });
+    check(&doc, "abcd");
+    // The same bytes through the decoder.
+    let mut doc2 = D::new("a");
+    doc2.insert(0, "abc");
+    let result = doc2.integrate_encoded(&engine::encoding::encode(&hostile));
+    assert_eq!(result, Err(engine::ImportError::Integrate(error)));
+    check(&doc2, "abcd");
+}
+
+#[test]
+fn origins_out_of_order_are_refused_for_every_step() {
+    for_every_step!(origins_out_of_order_are_refused);
+}

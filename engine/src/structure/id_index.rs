@@ -29,6 +29,13 @@ pub trait IdTable: Default + Clone + std::fmt::Debug {
     /// Number of items indexed (for invariant checks).
     fn entry_count(&self) -> usize;
 
+    /// Makes room for the seqs of `agent` up to `seq_end` (exclusive), which a batch about
+    /// to be integrated will assign: a table that grows by copying grows once. A hint.
+    #[inline]
+    fn reserve(&mut self, agent: crate::id::AgentId, seq_end: u32) {
+        let _ = (agent, seq_end);
+    }
+
     /// False while a lazy table ([`LazyIdIndex`]) has not been built: until then the store
     /// need not tell it about inserts and splits, and must [`IdTable::build`] it before a
     /// lookup.
@@ -95,6 +102,16 @@ impl IdTable for FlatIdIndex {
             by_seq.resize(end, NO_LEAF);
         }
         by_seq[id.seq as usize..end].fill(leaf);
+    }
+
+    fn reserve(&mut self, agent: crate::id::AgentId, seq_end: u32) {
+        let agent = agent.index();
+        if self.by_agent.len() <= agent {
+            self.by_agent.resize_with(agent + 1, Vec::new);
+        }
+        let by_seq = &mut self.by_agent[agent];
+        // Exact: the batch says how far it goes, so doubling's spare half would be waste.
+        by_seq.reserve_exact((seq_end as usize).saturating_sub(by_seq.len()));
     }
 
     fn entry_count(&self) -> usize {
@@ -195,6 +212,11 @@ impl<T: IdTable> IdTable for LazyIdIndex<T> {
 
     fn entry_count(&self) -> usize {
         self.table.borrow().entry_count()
+    }
+
+    fn reserve(&mut self, agent: crate::id::AgentId, seq_end: u32) {
+        // Room only, built or not: a build fills the same table.
+        self.table.get_mut().reserve(agent, seq_end);
     }
 
     #[inline]

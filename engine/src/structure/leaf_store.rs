@@ -24,6 +24,7 @@ use std::cell::RefCell;
 use std::fmt;
 use std::ops::Range;
 
+use crate::store::AgentId;
 use crate::store::Id;
 use crate::store::ItemRun;
 use crate::store::SeqStore;
@@ -386,6 +387,10 @@ impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: 
             start_items += leaf.counts().items;
         }
         None
+    }
+
+    fn reserve_ids(&mut self, agent: AgentId, seq_end: u32) {
+        self.ids.reserve(agent, seq_end);
     }
 
     fn run_at(&self, index: usize) -> ItemRun {
