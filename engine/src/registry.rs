@@ -102,6 +102,7 @@ pub const STEPS: &[StepInfo] = &[
     steps::s32_chunked_log::S32ChunkedLog::INFO,
     steps::s33_chunked_log_1k::S33ChunkedLog1k::INFO,
     steps::s34_full_spans::S34FullSpans::INFO,
+    steps::s35_leaves_fit::S35LeavesFit::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -109,7 +110,7 @@ pub const STEPS: &[StepInfo] = &[
 pub const STEPS: &[StepInfo] = &[Best::INFO];
 
 /// The fastest kept step: what the harness calls `engine`.
-pub type Best = steps::s32_chunked_log::S32ChunkedLog;
+pub type Best = steps::s35_leaves_fit::S35LeavesFit;
 
 /// Calls `$callback!(StepType, "step-name")` for every registered step, in log order.
 ///
@@ -167,6 +168,7 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s32_chunked_log::S32ChunkedLog, "s32-chunked-log");
         $callback!($crate::steps::s33_chunked_log_1k::S33ChunkedLog1k, "s33-chunked-log-1k");
         $callback!($crate::steps::s34_full_spans::S34FullSpans, "s34-full-spans");
+        $callback!($crate::steps::s35_leaves_fit::S35LeavesFit, "s35-leaves-fit");
     };
 }
 
@@ -175,6 +177,6 @@ macro_rules! for_each_step {
 #[macro_export]
 macro_rules! for_each_step {
     ($callback:ident) => {
-        $callback!($crate::Best, "s32-chunked-log");
+        $callback!($crate::Best, "s35-leaves-fit");
     };
 }

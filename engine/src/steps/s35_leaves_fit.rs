@@ -1,0 +1,37 @@
+//! s35-leaves-fit: Split-off leaves sized to their contents again (s23's `leaf-reserve` off): a leaf no longer starts with the capacity of the leaf it was split from.
+//!
+//! Predecessor: s32-chunked-log.
+//! Why: The memory workload (issue 10): the best step held 2.66 MB after replaying sveltecomponent and 7.52 MB after rustcode, 3.5-3.8x diamond-types. `compare --workload memory` on `engine/best-without-leaf-reserve` gave 1.93 and 5.43 MB, and the ablation (`log --ablate`, 2026-12-01) had that flag at 1.00x [0.98x, 1.02x] of the best step's time: once leaves hold 64 spans and 2048 items, most splits come from a full leaf and refill slowly, so the reserved half-leaf was mostly empty.
+//! Invariant: As s32; capacities are not observable, the leaf's contents and counts are the same.
+
+use crate::buffered::Buffered;
+use crate::log_entries::ChunkedEntries;
+use crate::registry::Step;
+use crate::registry::StepInfo;
+use crate::structure::btree::BTreeIndex;
+use crate::structure::id_index::FlatIdIndex;
+use crate::structure::id_index::LazyIdIndex;
+use crate::structure::leaf::Spans;
+use crate::structure::leaf::WideSpan;
+use crate::structure::leaf_store::LeafStore;
+
+/// The store of this step: s30's (and s32's), with leaves that do not reserve on split.
+pub type Store = LeafStore<Spans<WideSpan, 64, 2048, false, true>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, true, true>;
+
+/// The step: s32's buffer and chunked log over [`Store`].
+pub type S35LeavesFit = Buffered<Store, true, true, true, ChunkedEntries>;
+
+impl Step for S35LeavesFit {
+    const INFO: StepInfo = StepInfo {
+        name: "s35-leaves-fit",
+        predecessor: Some("s32-chunked-log"),
+        flags: &["btree", "id-index", "spans", "cursor-cache", "leaf=64", "max-items=2048", "deferred-counts", "buffered-inserts", "buffered-deletes", "lazy-id-index", "log-backspace-runs", "known-length", "back-hint", "chunked-log", "leaves-fit"],
+        idea: "Split-off leaves sized to their contents again (s23's `leaf-reserve` off): a leaf no longer starts with the capacity of the leaf it was split from.",
+        why: "The memory workload (issue 10): the best step held 2.66 MB after replaying sveltecomponent and 7.52 MB after rustcode, 3.5-3.8x diamond-types. `compare --workload memory` on `engine/best-without-leaf-reserve` gave 1.93 and 5.43 MB, and the ablation (`log --ablate`, 2026-12-01) had that flag at 1.00x [0.98x, 1.02x] of the best step's time: once leaves hold 64 spans and 2048 items, the capacity a split-off leaf reserved mostly stayed empty.",
+        invariant: "As s32; capacities are not observable, the leaf's contents and counts are the same.",
+        code: "engine/src/structure/leaf.rs: `Spans<S, CAP, MAX_ITEMS, RESERVE = false>`",
+        notes: "Kept, **best**, for memory at the same speed. See the memory table in README.md (`crdt-bench compare --workload memory`) for the bytes; the time is in the table below. A step that takes an idea out is still one idea: s23's reserve paid when leaves held 32 spans and 1024 items (1.05x then), and stopped paying once s24 and s26 made them larger.",
+        skip_traces: &[],
+        quick_skip_traces: &[],
+    };
+}
