@@ -9,7 +9,9 @@
 //! - [`CompactEntries`] (the *compact log*): 36-byte `Copy` entries, and an entry's parents
 //!   stored only where they are not "the op just before it in the log", which is the case for
 //!   every local edit (a replica edits at its own frontier). Perf on rustcode had the log's
-//!   `Vec` growth (each a `realloc` that copies) and its drop at 7% of a local replay.
+//!   `Vec` growth (each a `realloc` that copies) and its drop at 7% of a local replay;
+//! - [`ChunkedCompactEntries`]: the compact log's packed entries in the chunked log's
+//!   [`Chunks`]: 36 bytes an entry, never copied as the log grows.
 
 use std::fmt;
 
@@ -182,17 +184,24 @@ impl EntryStore for WideEntries {
 
 // ---------------------------------------------------------------------------------------------
 
-/// Plain entries in chunks of `CHUNK`, each allocated once at its full size: a growing log
-/// never moves what it holds (a `Vec` that doubles copies every entry on each growth, and
-/// `realloc` copied: perf had that at 4-5% of a local replay).
-#[derive(Debug, Default)]
-pub struct ChunkedEntries<const CHUNK: usize = 4096> {
-    /// Each with room for `CHUNK` entries, so that pushing never reallocates one.
-    chunks: Vec<Vec<WideEntry>>,
+/// A growing list in chunks of `CHUNK`, each allocated once at its full size: pushing never
+/// moves what it holds (a `Vec` that doubles copies every element on each growth, and
+/// `realloc` copied: perf had that at 4-5% of a local replay). What the chunked logs keep
+/// their entries in.
+#[derive(Debug)]
+pub struct Chunks<T, const CHUNK: usize> {
+    /// Each with room for `CHUNK` elements, so that pushing never reallocates one.
+    chunks: Vec<Vec<T>>,
     len: usize,
 }
 
-impl<const CHUNK: usize> Clone for ChunkedEntries<CHUNK> {
+impl<T, const CHUNK: usize> Default for Chunks<T, CHUNK> {
+    fn default() -> Self {
+        Chunks { chunks: Vec::new(), len: 0 }
+    }
+}
+
+impl<T: Clone, const CHUNK: usize> Clone for Chunks<T, CHUNK> {
     /// A clone (a fork) keeps each chunk's full capacity: a derived `Clone` would size the
     /// last chunk to its contents, and the clone's next push would reallocate it.
     fn clone(&self) -> Self {
@@ -205,52 +214,75 @@ impl<const CHUNK: usize> Clone for ChunkedEntries<CHUNK> {
                 copy
             })
             .collect();
-        ChunkedEntries { chunks, len: self.len }
+        Chunks { chunks, len: self.len }
     }
 }
 
-impl<const CHUNK: usize> ChunkedEntries<CHUNK> {
+/// The few operations a log needs from the list holding its entries: a `Vec`, or [`Chunks`].
+pub trait EntryVec<T>: Clone + Default + fmt::Debug {
+    /// Elements held.
+    fn len(&self) -> usize;
+    /// Element `index`.
+    fn get(&self, index: usize) -> &T;
+    /// The last element, if any.
+    fn last(&self) -> Option<&T>;
+    /// The last element, mutably.
+    fn last_mut(&mut self) -> Option<&mut T>;
+    /// Appends an element.
+    fn push(&mut self, value: T);
+    /// Checks the list's own invariants; for tests.
+    fn assert_invariants(&self) {}
+}
+
+impl<T: Clone + fmt::Debug> EntryVec<T> for Vec<T> {
     #[inline]
-    fn entry(&self, index: usize) -> &WideEntry {
-        &self.chunks[index / CHUNK][index % CHUNK]
+    fn len(&self) -> usize {
+        <[T]>::len(self)
+    }
+    #[inline]
+    fn get(&self, index: usize) -> &T {
+        &self[index]
+    }
+    #[inline]
+    fn last(&self) -> Option<&T> {
+        <[T]>::last(self)
+    }
+    #[inline]
+    fn last_mut(&mut self) -> Option<&mut T> {
+        <[T]>::last_mut(self)
+    }
+    #[inline]
+    fn push(&mut self, value: T) {
+        Vec::push(self, value);
     }
 }
 
-impl<const CHUNK: usize> EntryStore for ChunkedEntries<CHUNK> {
+impl<T: Clone + fmt::Debug, const CHUNK: usize> EntryVec<T> for Chunks<T, CHUNK> {
     #[inline]
     fn len(&self) -> usize {
         self.len
     }
     #[inline]
-    fn core(&self, index: usize) -> EntryCore {
-        self.entry(index).core
+    fn get(&self, index: usize) -> &T {
+        &self.chunks[index / CHUNK][index % CHUNK]
     }
     #[inline]
-    fn last_core(&self) -> Option<EntryCore> {
-        self.chunks.last().and_then(|chunk| chunk.last()).map(|entry| entry.core)
-    }
-    fn parents(&self, index: usize) -> ParentsRef<'_> {
-        (&self.entry(index).parents).into()
+    fn last(&self) -> Option<&T> {
+        self.chunks.last().and_then(|chunk| chunk.last())
     }
     #[inline]
-    fn push(&mut self, core: EntryCore, parents: Parents) {
+    fn last_mut(&mut self) -> Option<&mut T> {
+        self.chunks.last_mut().and_then(|chunk| chunk.last_mut())
+    }
+    #[inline]
+    fn push(&mut self, value: T) {
         if self.len % CHUNK == 0 {
             self.chunks.push(Vec::with_capacity(CHUNK));
         }
         let chunk = self.chunks.last_mut().expect("a chunk with room");
         debug_assert!(chunk.len() < CHUNK && chunk.capacity() >= CHUNK);
-        chunk.push(WideEntry { core, parents });
+        chunk.push(value);
         self.len += 1;
-    }
-    #[inline]
-    fn set_last_core(&mut self, core: EntryCore) {
-        let last = self
-            .chunks
-            .last_mut()
-            .and_then(|chunk| chunk.last_mut())
-            .expect("no entry to extend");
-        debug_assert_eq!(last.core.id, core.id);
-        last.core = core;
     }
     fn assert_invariants(&self) {
         assert_eq!(self.chunks.len(), self.len.div_ceil(CHUNK), "chunk count");
@@ -262,13 +294,54 @@ impl<const CHUNK: usize> EntryStore for ChunkedEntries<CHUNK> {
     }
 }
 
+/// Plain entries in [`Chunks`] of `CHUNK` (the *chunked log*): a growing log never moves what
+/// it holds.
+#[derive(Clone, Debug, Default)]
+pub struct ChunkedEntries<const CHUNK: usize = 4096> {
+    entries: Chunks<WideEntry, CHUNK>,
+}
+
+impl<const CHUNK: usize> EntryStore for ChunkedEntries<CHUNK> {
+    #[inline]
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
+    #[inline]
+    fn core(&self, index: usize) -> EntryCore {
+        self.entries.get(index).core
+    }
+    #[inline]
+    fn last_core(&self) -> Option<EntryCore> {
+        self.entries.last().map(|entry| entry.core)
+    }
+    fn parents(&self, index: usize) -> ParentsRef<'_> {
+        (&self.entries.get(index).parents).into()
+    }
+    #[inline]
+    fn push(&mut self, core: EntryCore, parents: Parents) {
+        self.entries.push(WideEntry { core, parents });
+    }
+    #[inline]
+    fn set_last_core(&mut self, core: EntryCore) {
+        let last = self.entries.last_mut().expect("no entry to extend");
+        debug_assert_eq!(last.core.id, core.id);
+        last.core = core;
+    }
+    fn assert_invariants(&self) {
+        self.entries.assert_invariants();
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 /// Compact entries: [`PackedEntry`]s, and parents only where they are not "the last char op
 /// of the entry before" (stored in `other_parents`, by entry index).
+///
+/// `V` holds the packed entries: a `Vec` (s29's compact log) or [`Chunks`]
+/// ([`ChunkedCompactEntries`]: packed and never moved).
 #[derive(Clone, Debug, Default)]
-pub struct CompactEntries {
-    entries: Vec<PackedEntry>,
+pub struct CompactEntries<V: EntryVec<PackedEntry> = Vec<PackedEntry>> {
+    entries: V,
     /// `(entry index, parents)` of the entries whose parents are not implied, by index.
     other_parents: Vec<(u32, Parents)>,
 }
@@ -277,7 +350,7 @@ pub struct CompactEntries {
 /// `u32::MAX`; the kind, direction and "parents stored apart" flags live in the length's top
 /// bits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct PackedEntry {
+pub struct PackedEntry {
     id_agent: u32,
     id_seq: u32,
     /// Bits 0..29: length. Bit 31: delete. Bit 30: backward. Bit 29: parents in `other_parents`.
@@ -385,12 +458,16 @@ impl PackedEntry {
     }
 }
 
-impl CompactEntries {
+/// The compact log's packed entries in [`Chunks`] of `CHUNK`: 36 bytes an entry, and a
+/// growing log never copies them.
+pub type ChunkedCompactEntries<const CHUNK: usize = 4096> = CompactEntries<Chunks<PackedEntry, CHUNK>>;
+
+impl<V: EntryVec<PackedEntry>> CompactEntries<V> {
     /// The parent an entry at `index` has when its parents are not stored: the last char op
     /// of the entry before.
     #[inline]
     fn implied_parent(&self, index: usize) -> Option<Id> {
-        let before = &self.entries[index.checked_sub(1)?];
+        let before = self.entries.get(index.checked_sub(1)?);
         Some(Id {
             agent: AgentId(before.id_agent),
             seq: before.id_seq + (before.len_and_flags & LEN_MASK) - 1,
@@ -401,8 +478,8 @@ impl CompactEntries {
     /// entry index. Panics if not.
     fn check_parents_table(&self) {
         let mut stored = self.other_parents.iter().map(|(index, _)| *index as usize);
-        for (index, entry) in self.entries.iter().enumerate() {
-            if entry.own_parents() {
+        for index in 0..self.entries.len() {
+            if self.entries.get(index).own_parents() {
                 assert_eq!(stored.next(), Some(index), "entry {index}'s parents are not stored");
             } else {
                 assert!(index > 0, "the first entry has no entry before it to imply its parents");
@@ -412,17 +489,17 @@ impl CompactEntries {
     }
 }
 
-impl EntryStore for CompactEntries {
+impl<V: EntryVec<PackedEntry>> EntryStore for CompactEntries<V> {
     #[inline]
     fn len(&self) -> usize {
         self.entries.len()
     }
     #[inline]
     fn core(&self, index: usize) -> EntryCore {
-        self.entries[index].unpack()
+        self.entries.get(index).unpack()
     }
     fn parents(&self, index: usize) -> ParentsRef<'_> {
-        if !self.entries[index].own_parents() {
+        if !self.entries.get(index).own_parents() {
             let parent = self.implied_parent(index).expect("the first entry stores its parents");
             return ParentsRef::One(parent);
         }
@@ -457,6 +534,7 @@ impl EntryStore for CompactEntries {
         last.payload[5] = packed.payload[5];
     }
     fn assert_invariants(&self) {
+        self.entries.assert_invariants();
         self.check_parents_table();
     }
 }
@@ -507,8 +585,9 @@ mod tests {
             let mut rng = SmallRng::seed_from_u64(seed);
             let mut model: Vec<(EntryCore, Vec<Id>)> = Vec::new();
             let mut wide = WideEntries::default();
-            let mut compact = CompactEntries::default();
+            let mut compact: CompactEntries = CompactEntries::default();
             let mut chunked = ChunkedEntries::<7>::default();
+            let mut chunked_compact = ChunkedCompactEntries::<7>::default();
             let mut text_end = 0;
             for _ in 0..rng.gen_range(0..200) {
                 if !model.is_empty() && rng.gen_bool(0.2) {
@@ -518,6 +597,7 @@ mod tests {
                     wide.set_last_core(core);
                     compact.set_last_core(core);
                     chunked.set_last_core(core);
+                    chunked_compact.set_last_core(core);
                     continue;
                 }
                 let core = random_core(&mut rng, &mut text_end);
@@ -530,16 +610,22 @@ mod tests {
                 wide.push(core, Parents::from_slice(&parents));
                 compact.push(core, Parents::from_slice(&parents));
                 chunked.push(core, Parents::from_slice(&parents));
+                chunked_compact.push(core, Parents::from_slice(&parents));
                 model.push((core, parents));
             }
             compact.assert_invariants();
             chunked.assert_invariants();
+            chunked_compact.assert_invariants();
             // A fork keeps the chunks' room.
             let mut forked = chunked.clone();
+            let mut forked_compact = chunked_compact.clone();
             forked.assert_invariants();
+            forked_compact.assert_invariants();
             if let Some((core, parents)) = model.last() {
                 forked.push(*core, Parents::from_slice(parents));
                 forked.assert_invariants();
+                forked_compact.push(*core, Parents::from_slice(parents));
+                forked_compact.assert_invariants();
             }
             assert_eq!(wide.len(), model.len());
             assert_eq!(chunked.len(), model.len());
@@ -551,14 +637,17 @@ mod tests {
                 assert_eq!(&*compact.parents(index), parents.as_slice(), "seed {seed} entry {index}");
                 assert_eq!(chunked.core(index), *core, "seed {seed} entry {index}");
                 assert_eq!(&*chunked.parents(index), parents.as_slice(), "seed {seed} entry {index}");
+                assert_eq!(chunked_compact.core(index), *core, "seed {seed} entry {index}");
+                assert_eq!(&*chunked_compact.parents(index), parents.as_slice(), "seed {seed} entry {index}");
             }
+            assert_eq!(chunked_compact.len(), model.len());
         }
     }
 
     /// The common case costs no stored parents at all.
     #[test]
     fn local_editing_stores_no_parents() {
-        let mut compact = CompactEntries::default();
+        let mut compact: CompactEntries = CompactEntries::default();
         let agent = AgentId(0);
         let mut seq = 0;
         let mut parents = Parents::Other(Vec::new());

@@ -103,6 +103,7 @@ pub const STEPS: &[StepInfo] = &[
     steps::s33_chunked_log_1k::S33ChunkedLog1k::INFO,
     steps::s34_full_spans::S34FullSpans::INFO,
     steps::s35_leaves_fit::S35LeavesFit::INFO,
+    steps::s36_chunked_compact_log::S36ChunkedCompactLog::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -169,6 +170,7 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s33_chunked_log_1k::S33ChunkedLog1k, "s33-chunked-log-1k");
         $callback!($crate::steps::s34_full_spans::S34FullSpans, "s34-full-spans");
         $callback!($crate::steps::s35_leaves_fit::S35LeavesFit, "s35-leaves-fit");
+        $callback!($crate::steps::s36_chunked_compact_log::S36ChunkedCompactLog, "s36-chunked-compact-log");
     };
 }
 
