@@ -5,7 +5,14 @@
 //! child has used it; the parent's last child takes the replica over ([`Subject::set_agent`])
 //! instead of copying it ([`Subject::fork`]) where the library can change a replica's agent.
 //! The end state merges every leaf (txns no one builds on). This is the *fork per txn*
-//! strategy; the per-agent strategy (one long-lived replica per agent) is not implemented.
+//! strategy: every branch costs a fork, which in most libraries copies the whole document.
+//!
+//! [`replay_per_agent`] is the other strategy: one long-lived replica per agent; txn `i` runs
+//! on its agent's replica after that replica merged, from each parent's agent's replica, what
+//! it lacks. No fork at all, but it is only right when, as txn `i` runs, every parent is still
+//! the latest txn of its agent (else its agent's replica holds more than the parent, and the
+//! merge would bring in edits txn `i` never saw): [`check_per_agent`] checks exactly that,
+//! naming the first txn that breaks it, and the replay refuses such a trace.
 //!
 //! Agents: agent `i` is named [`agent_name`]`(i)` (`agent-<i>`) in the engine and
 //! diamond-types, which order concurrent inserts by agent name; loro and yrs take a numeric
@@ -31,11 +38,14 @@ pub fn agent_name(agent: u32) -> String {
 /// agent's previous txn (in trace order) in its causal past. `Err` names the first txn that
 /// does not. O(txns x agents) time and memory.
 pub fn check_agent_chains(trace: &ConcurrentTrace) -> Result<(), String> {
-    let agents = trace.num_agents;
+    check_chains(trace.num_agents, &trace.txns)
+}
+
+fn check_chains(agents: usize, txns: &[ConcurrentTxn]) -> Result<(), String> {
     // For each txn: how many txns of each agent are in its causal past (itself included).
-    let mut seen: Vec<Vec<u32>> = Vec::with_capacity(trace.txns.len());
+    let mut seen: Vec<Vec<u32>> = Vec::with_capacity(txns.len());
     let mut count = vec![0u32; agents];
-    for (i, txn) in trace.txns.iter().enumerate() {
+    for (i, txn) in txns.iter().enumerate() {
         let mut past = vec![0u32; agents];
         for &p in &txn.parents {
             let Some(parent) = seen.get(p) else {
@@ -117,6 +127,71 @@ pub fn replay_concurrent<S: Subject>(txns: &[ConcurrentTxn]) -> Result<S, Worklo
     };
     for mut leaf in leaves {
         end.merge_from(&mut leaf)?;
+    }
+    end.finish();
+    Ok(end)
+}
+
+/// Checks that [`replay_per_agent`] replays `txns` exactly: each agent's txns form one
+/// causal chain ([`check_agent_chains`]'s condition), and when txn `i` runs (in trace order),
+/// each of its parents is the latest txn so far of the parent's agent, so that agent's
+/// replica holds exactly the parent's history. `Err` names the first txn that breaks it.
+pub fn check_per_agent(txns: &[ConcurrentTxn]) -> Result<(), String> {
+    let agents = txns.iter().map(|t| t.agent + 1).max().unwrap_or(0);
+    check_chains(agents, txns)?;
+    let mut latest: Vec<Option<usize>> = vec![None; agents];
+    for (i, txn) in txns.iter().enumerate() {
+        for &p in &txn.parents {
+            let parent_agent = txns[p].agent;
+            if latest[parent_agent] != Some(p) {
+                return Err(format!(
+                    "txn {i}: its parent txn {p} is no longer agent {parent_agent}'s latest (txn {} is), so that agent's \
+                     replica holds edits txn {i} did not see; the per-agent strategy cannot replay this trace",
+                    latest[parent_agent].map_or_else(|| "none".to_owned(), |l| l.to_string())
+                ));
+            }
+        }
+        latest[txn.agent] = Some(i);
+    }
+    Ok(())
+}
+
+/// Replays `txns` with one replica per agent, as the module doc says, and returns the merge of
+/// every agent's replica (the merge of every leaf: each txn is in its agent's replica). The
+/// `concurrent` workload's timed region under the per-agent strategy.
+///
+/// Requires [`check_per_agent`] to pass (checked before the clock starts, by the caller): on
+/// another trace the merges would bring in edits a txn never saw.
+#[inline(never)]
+pub fn replay_per_agent<S: Subject>(txns: &[ConcurrentTxn]) -> Result<S, WorkloadError> {
+    let agents = txns.iter().map(|t| t.agent + 1).max().unwrap_or(0);
+    let mut replicas: Vec<Option<S>> = (0..agents).map(|_| None).collect();
+    for txn in txns {
+        let agent = u32::try_from(txn.agent).map_err(|_| WorkloadError::Failed("agent number too large".into()))?;
+        let mut doc = match replicas[txn.agent].take() {
+            Some(doc) => doc,
+            None => S::new_agent(agent)?,
+        };
+        for &p in &txn.parents {
+            let source_agent = txns[p].agent;
+            if source_agent == txn.agent {
+                continue;
+            }
+            let source = replicas[source_agent].as_mut().ok_or_else(|| {
+                WorkloadError::Failed(format!("agent {source_agent} has no replica, but a parent is its txn {p}"))
+            })?;
+            doc.merge_from(source)?;
+        }
+        doc.apply_txn(&txn.patches);
+        replicas[txn.agent] = Some(doc);
+    }
+    let mut replicas = replicas.into_iter().flatten();
+    let mut end = match replicas.next() {
+        Some(doc) => doc,
+        None => S::new_agent(0)?,
+    };
+    for mut other in replicas {
+        end.merge_from(&mut other)?;
     }
     end.finish();
     Ok(end)

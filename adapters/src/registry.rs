@@ -62,6 +62,10 @@ pub struct Entry {
     /// ([`crate::concurrent::replay_concurrent`]) of txns in this subject's position unit.
     pub concurrent_strategy: &'static str,
     pub timed_concurrent: fn(&[ConcurrentTxn]) -> Result<(u64, Box<dyn Doc>), WorkloadError>,
+    /// The same workload under the per-agent strategy
+    /// ([`crate::concurrent::replay_per_agent`]: one long-lived replica per agent, no fork),
+    /// for subjects whose fork copies the whole document.
+    pub timed_concurrent_per_agent: fn(&[ConcurrentTxn]) -> Result<(u64, Box<dyn Doc>), WorkloadError>,
 }
 
 /// One direction of bytes for a workload that moves a document between replicas: `export`
@@ -114,6 +118,15 @@ fn timed_concurrent<S: Subject + 'static>(txns: &[ConcurrentTxn]) -> Result<(u64
     Ok((ns, Box::new(doc)))
 }
 
+fn timed_concurrent_per_agent<S: Subject + 'static>(txns: &[ConcurrentTxn]) -> Result<(u64, Box<dyn Doc>), WorkloadError> {
+    // Untimed: whether the strategy can replay these txns at all.
+    crate::concurrent::check_per_agent(txns).map_err(WorkloadError::Failed)?;
+    let start = Instant::now();
+    let doc = crate::concurrent::replay_per_agent::<S>(txns)?;
+    let ns = start.elapsed().as_nanos() as u64;
+    Ok((ns, Box::new(doc)))
+}
+
 fn timed_import<S: Subject + 'static>(bytes: &[u8]) -> Result<(u64, Box<dyn Doc>), WorkloadError> {
     let start = Instant::now();
     let doc = S::import_updates(bytes)?;
@@ -131,6 +144,7 @@ pub(crate) fn make<S: Subject + 'static>(info: SubjectInfo) -> Entry {
         load: Codec { format: S::SAVE_FORMAT, export: save_export::<S>, timed_import: timed_load::<S> },
         concurrent_strategy: S::CONCURRENT_STRATEGY,
         timed_concurrent: timed_concurrent::<S>,
+        timed_concurrent_per_agent: timed_concurrent_per_agent::<S>,
     }
 }
 

@@ -2,9 +2,11 @@
 //! txn) in every CRDT adapter: on both real concurrent traces, and on hand-made histories
 //! that exercise what the format allows (many agents, a merge of four parents at once, an agent
 //! that appears late, two roots, a long chain), with positions converted for yrs. An agent
-//! editing on two concurrent branches is rejected with an error naming the txn.
+//! editing on two concurrent branches is rejected with an error naming the txn. The per-agent
+//! strategy (`replay_per_agent`) on a history it suits, in every CRDT adapter, and its check
+//! refusing the histories it does not suit.
 
-use adapters::concurrent::{check_agent_chains, concurrent_txns_in_unit};
+use adapters::concurrent::{check_agent_chains, check_per_agent, concurrent_txns_in_unit};
 use adapters::{Patch, WorkloadError};
 use traces::{ConcurrentTrace, ConcurrentTxn, TraceDir, TraceKind};
 
@@ -67,6 +69,25 @@ fn long_chain() -> ConcurrentTrace {
     trace("long-chain", &format!(">> {expected} end"), txns)
 }
 
+/// A history the per-agent strategy can replay: agents take turns, then three of them edit
+/// concurrently on agent 0's latest txn, and a fourth merges all three (each parent still its
+/// agent's latest txn when it is used).
+fn taking_turns() -> ConcurrentTrace {
+    trace(
+        "taking-turns",
+        "> -there!?",
+        vec![
+            txn(0, &[], &[(0, 0, "hi")]),
+            txn(1, &[0], &[(2, 0, " there")]),
+            txn(0, &[1], &[(0, 0, ">")]),
+            txn(2, &[2], &[(9, 0, "!")]),
+            txn(1, &[2], &[(1, 2, "")]),
+            txn(0, &[2], &[(4, 0, "-")]),
+            txn(3, &[3, 4, 5], &[(9, 0, "?")]),
+        ],
+    )
+}
+
 fn run(name: &str, trace: &ConcurrentTrace) -> String {
     let entry = adapters::entry(name).unwrap_or_else(|| panic!("{name} is not registered"));
     check_agent_chains(trace).unwrap_or_else(|e| panic!("{}: {e}", trace.name));
@@ -75,11 +96,27 @@ fn run(name: &str, trace: &ConcurrentTrace) -> String {
     doc.text()
 }
 
+/// The per-agent strategy on `trace`, if [`check_per_agent`] accepts it.
+fn run_per_agent(name: &str, trace: &ConcurrentTrace) -> Option<String> {
+    let entry = adapters::entry(name).unwrap_or_else(|| panic!("{name} is not registered"));
+    let txns = concurrent_txns_in_unit(trace, entry.info.unit).unwrap_or_else(|e| panic!("{}: {e}", trace.name));
+    check_per_agent(&txns).ok()?;
+    let (_ns, mut doc) = (entry.timed_concurrent_per_agent)(&txns).unwrap_or_else(|e| panic!("{name} per agent on {}: {e}", trace.name));
+    Some(doc.text())
+}
+
 fn check(name: &str) {
     for t in [merge_of_four(), long_chain()] {
         let text = run(name, &t);
         assert!(text == t.end_content, "{name} on {}: {text:?} != {:?}", t.name, t.end_content);
+        // Agent 0 moves on before the others build on its first txn: not for per-agent.
+        assert!(run_per_agent(name, &t).is_none(), "{}: the per-agent strategy must be refused", t.name);
     }
+    let t = taking_turns();
+    let text = run(name, &t);
+    assert!(text == t.end_content, "{name} on {}: {text:?} != {:?}", t.name, t.end_content);
+    let text = run_per_agent(name, &t).unwrap_or_else(|| panic!("{}: the per-agent strategy applies", t.name));
+    assert!(text == t.end_content, "{name} per agent on {}: {text:?} != {:?}", t.name, t.end_content);
     // Two roots (two agents start from the empty document at once): the order of their
     // concurrent inserts at the start is each library's own, but everyone must converge.
     let two_roots = trace(
@@ -96,50 +133,45 @@ fn check(name: &str) {
         let trace = traces::load_concurrent(&t.path, &t.name).unwrap();
         let text = run(name, &trace);
         assert!(text == trace.end_content, "{name} on {}: text differs from endContent", t.name);
-    }
-}
-
-#[test]
-fn engine() {
-    check("engine");
-}
-#[test]
-fn diamond_types() {
-    check("diamond-types");
-}
-#[test]
-fn loro() {
-    check("loro");
-}
-#[test]
-fn automerge() {
-    check("automerge");
-}
-#[test]
-fn yrs() {
-    check("yrs");
-}
-
-#[test]
-fn cola_and_the_lower_bounds_are_unsupported_with_a_reason() {
-    let t = merge_of_four();
-    for name in ["cola", "string", "rope", "rope-buf"] {
-        let entry = adapters::entry(name).unwrap();
-        match (entry.timed_concurrent)(&t.txns) {
-            Err(WorkloadError::Unsupported(why)) => assert!(!why.is_empty(), "{name}"),
-            other => panic!("{name}: expected unsupported, got ok={}", other.is_ok()),
+        if let Some(text) = run_per_agent(name, &trace) {
+            assert!(text == trace.end_content, "{name} per agent on {}: text differs from endContent", t.name);
         }
     }
 }
 
+/// When the per-agent strategy is wrong for a trace: a parent that its agent has moved past.
+/// Agent 0 types twice; agent 1 builds on agent 0's *first* txn only, so agent 0's replica
+/// holds an edit agent 1 never saw. The check names the txn, and the strategy is refused.
 #[test]
-fn an_agent_on_two_concurrent_branches_is_rejected_naming_the_txn() {
+fn the_per_agent_strategy_is_refused_where_it_would_be_wrong() {
     let t = trace(
-        "split-agent",
+        "moved-on",
         "",
-        vec![txn(0, &[], &[(0, 0, "a")]), txn(1, &[0], &[(1, 0, "b")]), txn(1, &[0], &[(0, 0, "c")])],
+        vec![txn(0, &[], &[(0, 0, "a")]), txn(0, &[0], &[(1, 0, "b")]), txn(1, &[0], &[(0, 0, "c")]), txn(2, &[1, 2], &[])],
     );
-    let e = check_agent_chains(&t).unwrap_err();
-    assert!(e.contains("txn 2") && e.contains("agent 1"), "{e}");
-    assert!(check_agent_chains(&merge_of_four()).is_ok() && check_agent_chains(&long_chain()).is_ok());
+    let e = check_per_agent(&t.txns).unwrap_err();
+    assert!(e.contains("txn 2") && e.contains("parent txn 0"), "{e}");
+    let entry = adapters::entry("engine").unwrap();
+    match (entry.timed_concurrent_per_agent)(&t.txns) {
+        Err(WorkloadError::Failed(why)) => assert!(why.contains("txn 2"), "{why}"),
+        other => panic!("expected the strategy refused, got ok={}", other.is_ok()),
+    }
+    // Fork per txn replays it.
+    assert_eq!(run("engine", &t), "cab");
+    assert!(check_per_agent(&taking_turns().txns).is_ok());
+    assert!(check_per_agent(&merge_of_four().txns).is_err() && check_per_agent(&long_chain().txns).is_err());
+}
+
+/// Neither real concurrent trace suits the per-agent strategy: in both, an agent builds on
+/// another's txn after that agent has moved on (friendsforever at txn 35, clownschool at txn
+/// 109), so its replica would bring in edits the txn never saw. The check says so, naming the
+/// txn; `run_per_agent` in `check` then skips them.
+#[test]
+fn the_real_concurrent_traces_are_refused_by_the_per_agent_check() {
+    let dir = TraceDir::locate(None).unwrap_or_else(|e| panic!("this test needs the editing traces: {e}"));
+    for t in dir.list().into_iter().filter(|t| t.kind == TraceKind::Concurrent) {
+        let trace = traces::load_concurrent(&t.path, &t.name).unwrap();
+        let why = check_per_agent(&trace.txns).expect_err(&t.name);
+        assert!(why.starts_with("txn ") && why.contains("no longer agent"), "{}: {why}", t.name);
+    }
 }
