@@ -175,3 +175,48 @@ fn the_real_concurrent_traces_are_refused_by_the_per_agent_check() {
         assert!(why.starts_with("txn ") && why.contains("no longer agent"), "{}: {why}", t.name);
     }
 }
+
+#[test]
+fn engine() {
+    check("engine");
+}
+#[test]
+fn diamond_types() {
+    check("diamond-types");
+}
+#[test]
+fn loro() {
+    check("loro");
+}
+#[test]
+fn automerge() {
+    check("automerge");
+}
+#[test]
+fn yrs() {
+    check("yrs");
+}
+
+#[test]
+fn cola_and_the_lower_bounds_are_unsupported_with_a_reason() {
+    let t = merge_of_four();
+    for name in ["cola", "string", "rope", "rope-buf"] {
+        let entry = adapters::entry(name).unwrap();
+        match (entry.timed_concurrent)(&t.txns) {
+            Err(WorkloadError::Unsupported(why)) => assert!(!why.is_empty(), "{name}"),
+            other => panic!("{name}: expected unsupported, got ok={}", other.is_ok()),
+        }
+    }
+}
+
+#[test]
+fn an_agent_on_two_concurrent_branches_is_rejected_naming_the_txn() {
+    let t = trace(
+        "split-agent",
+        "",
+        vec![txn(0, &[], &[(0, 0, "a")]), txn(1, &[0], &[(1, 0, "b")]), txn(1, &[0], &[(0, 0, "c")])],
+    );
+    let e = check_agent_chains(&t).unwrap_err();
+    assert!(e.contains("txn 2") && e.contains("agent 1"), "{e}");
+    assert!(check_agent_chains(&merge_of_four()).is_ok() && check_agent_chains(&long_chain()).is_ok());
+}
