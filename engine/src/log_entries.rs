@@ -222,6 +222,10 @@ impl<T: Clone, const CHUNK: usize> Clone for Chunks<T, CHUNK> {
 pub trait EntryVec<T>: Clone + Default + fmt::Debug {
     /// Elements held.
     fn len(&self) -> usize;
+    /// Whether there are none.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
     /// Element `index`.
     fn get(&self, index: usize) -> &T;
     /// The last element, if any.
