@@ -49,6 +49,9 @@ struct Pending {
     run: Run,
     /// The insert run's text. Kept between runs so that a run does not allocate.
     text: String,
+    /// The run began because an edit did not continue the run before it, which was applied
+    /// then and is the op log's last entry ([`apply`]).
+    follows_run: bool,
 }
 
 /// A [`Doc`] whose local edits are buffered into runs; see the module docs. `DELETES`: buffer
@@ -118,17 +121,24 @@ fn push_text(run: &mut String, text: &str) {
     }
 }
 
-/// Applies the run to `doc` and empties it.
-fn apply<S: SeqStore, const LOG_RUNS: bool, E: EntryStore>(doc: &mut Doc<S, LOG_RUNS, E>, pending: &mut Pending) {
+/// Applies the run to `doc` and empties it. Returns whether there was a run.
+///
+/// A run that began because an edit did not continue the run before it
+/// (`Pending::follows_run`) cannot continue that run's op-log entry, which is still the
+/// log's last: its push skips the attempt (the run would have taken the edit otherwise).
+fn apply<S: SeqStore, const LOG_RUNS: bool, E: EntryStore>(doc: &mut Doc<S, LOG_RUNS, E>, pending: &mut Pending) -> bool {
+    let may_extend = !pending.follows_run;
+    pending.follows_run = false;
     match std::mem::replace(&mut pending.run, Run::None) {
-        Run::None => {}
+        Run::None => return false,
         Run::Insert { pos_chars, len_chars } => {
-            doc.insert_counted(pos_chars, &pending.text, len_chars);
+            doc.insert_counted(pos_chars, &pending.text, len_chars, may_extend);
             pending.text.clear();
         }
-        Run::Delete { pos_chars, len_chars, backward: false } => doc.delete(pos_chars, len_chars),
-        Run::Delete { pos_chars, len_chars, backward: true } => doc.delete_backward(pos_chars, len_chars),
+        Run::Delete { pos_chars, len_chars, backward: false } => doc.delete_forward(pos_chars, len_chars, may_extend),
+        Run::Delete { pos_chars, len_chars, backward: true } => doc.delete_backward(pos_chars, len_chars, may_extend),
     }
+    true
 }
 
 impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bool, E: EntryStore> TextCrdt
@@ -138,7 +148,7 @@ impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bo
         Buffered {
             doc: RefCell::new(Doc::new(agent)),
             known_len_chars: 0,
-            pending: RefCell::new(Pending { run: Run::None, text: String::new() }),
+            pending: RefCell::new(Pending { run: Run::None, text: String::new(), follows_run: false }),
             agent: agent.to_owned(),
         }
     }
@@ -174,7 +184,7 @@ impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bo
                 return;
             }
         }
-        apply(self.doc.get_mut(), pending);
+        pending.follows_run = apply(self.doc.get_mut(), pending);
         pending.run = Run::Insert { pos_chars, len_chars: text_chars };
         push_text(&mut pending.text, text);
     }
@@ -218,7 +228,7 @@ impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bo
                 return;
             }
         }
-        apply(self.doc.get_mut(), pending);
+        pending.follows_run = apply(self.doc.get_mut(), pending);
         pending.run = Run::Delete { pos_chars, len_chars, backward: false };
     }
 
@@ -239,7 +249,7 @@ impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bo
         Buffered {
             known_len_chars: doc.len_chars(),
             doc: RefCell::new(doc),
-            pending: RefCell::new(Pending { run: Run::None, text: String::new() }),
+            pending: RefCell::new(Pending { run: Run::None, text: String::new(), follows_run: false }),
             agent: agent.to_owned(),
         }
     }

@@ -69,10 +69,38 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> Doc<S, LOG_RUNS, E> {
         self.log.entry_count()
     }
 
+    /// [`TextCrdt::delete`]; `may_extend` as in [`Doc::insert_counted`].
+    #[track_caller]
+    pub(crate) fn delete_forward(&mut self, pos_chars: usize, len_chars: usize, may_extend: bool) {
+        let doc_len_chars = self.store.len_chars();
+        if pos_chars
+            .checked_add(len_chars)
+            .is_none_or(|end| end > doc_len_chars)
+        {
+            panic_delete_out_of_range(pos_chars, len_chars, doc_len_chars);
+        }
+        // One op per run of consecutive ids, in document order (as one op per char would be
+        // after the log coalesces them). Only the first can meet an entry from before.
+        let log = &mut self.log;
+        let agent = self.agent;
+        let mut may_extend = may_extend;
+        self.store
+            .delete_local(pos_chars, len_chars, &mut |target, len| {
+                let id = Id {
+                    agent,
+                    seq: log.seq_count(agent),
+                };
+                log.push_local::<LOG_RUNS>(id, len, InternalKind::Delete { target }, false, may_extend);
+                may_extend = true;
+            });
+        debug_assert_eq!(self.store.len_chars(), doc_len_chars - len_chars);
+    }
+
     /// Deletes like [`TextCrdt::delete`], but logs the chars from the last to the first, one
     /// op each: exactly what `len_chars` backspaces ending at `pos_chars + len_chars` log. A
     /// buffered backspace run ([`Buffered`](crate::buffered::Buffered)) flushes through it.
-    pub(crate) fn delete_backward(&mut self, pos_chars: usize, len_chars: usize) {
+    /// `may_extend` as in [`Doc::insert_counted`].
+    pub(crate) fn delete_backward(&mut self, pos_chars: usize, len_chars: usize, may_extend: bool) {
         let doc_len_chars = self.store.len_chars();
         if pos_chars
             .checked_add(len_chars)
@@ -83,26 +111,31 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> Doc<S, LOG_RUNS, E> {
         let mut runs: Vec<(Id, u32)> = Vec::new();
         self.store
             .delete_local(pos_chars, len_chars, &mut |target, len| runs.push((target, len)));
+        // Only the first push can meet an entry from before this call.
+        let mut may_extend = may_extend;
         for &(target, len) in runs.iter().rev() {
             if LOG_RUNS {
                 // The run's chars, last first: one backward entry (or one more stretch of it).
                 let id = self.next_local_id();
                 let last = target.plus(len - 1);
-                self.log.push_local::<true>(id, len, InternalKind::Delete { target: last }, true);
+                self.log.push_local::<true>(id, len, InternalKind::Delete { target: last }, true, may_extend);
+                may_extend = true;
                 continue;
             }
             for offset in (0..len).rev() {
                 let id = self.next_local_id();
                 let target = target.plus(offset);
-                self.log.push_local::<false>(id, 1, InternalKind::Delete { target }, false);
+                self.log.push_local::<false>(id, 1, InternalKind::Delete { target }, false, may_extend);
+                may_extend = true;
             }
         }
     }
 
     /// [`TextCrdt::insert`] of `text`, whose length in chars the caller knows (`len_chars`):
-    /// a buffered run counted its chars as they came.
+    /// a buffered run counted its chars as they came. `may_extend: false` when the caller
+    /// knows the insert cannot continue the op log's last entry ([`OpLog::push_local`]).
     #[track_caller]
-    pub(crate) fn insert_counted(&mut self, pos_chars: usize, text: &str, len_chars: usize) {
+    pub(crate) fn insert_counted(&mut self, pos_chars: usize, text: &str, len_chars: usize, may_extend: bool) {
         debug_assert_eq!(count_chars(text), len_chars);
         let doc_len_chars = self.store.len_chars();
         if pos_chars > doc_len_chars {
@@ -133,7 +166,7 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> Doc<S, LOG_RUNS, E> {
             origin_right,
             text,
         };
-        self.log.push_local::<LOG_RUNS>(id, len, kind, false);
+        self.log.push_local::<LOG_RUNS>(id, len, kind, false, may_extend);
         debug_assert_eq!(self.store.len_chars(), len_before + len as usize);
     }
 
@@ -519,31 +552,13 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> TextCrdt for Doc<S, LOG_R
     }
 
     fn insert(&mut self, pos_chars: usize, text: &str) {
-        self.insert_counted(pos_chars, text, count_chars(text));
+        self.insert_counted(pos_chars, text, count_chars(text), true);
     }
 
     fn delete(&mut self, pos_chars: usize, len_chars: usize) {
-        let doc_len_chars = self.store.len_chars();
-        if pos_chars
-            .checked_add(len_chars)
-            .is_none_or(|end| end > doc_len_chars)
-        {
-            panic_delete_out_of_range(pos_chars, len_chars, doc_len_chars);
-        }
-        // One op per run of consecutive ids, in document order (as one op per char would be
-        // after the log coalesces them).
-        let log = &mut self.log;
-        let agent = self.agent;
-        self.store
-            .delete_local(pos_chars, len_chars, &mut |target, len| {
-                let id = Id {
-                    agent,
-                    seq: log.seq_count(agent),
-                };
-                log.push_local::<LOG_RUNS>(id, len, InternalKind::Delete { target }, false);
-            });
-        debug_assert_eq!(self.store.len_chars(), doc_len_chars - len_chars);
+        self.delete_forward(pos_chars, len_chars, true);
     }
+
 
     fn len_chars(&self) -> usize {
         self.store.len_chars()

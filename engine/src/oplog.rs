@@ -326,18 +326,24 @@ impl<E: EntryStore> OpLog<E> {
     ///
     /// With `BACKWARD_RUNS`, a delete with `backward` deletes `target`, `target - 1`, ...,
     /// and a backspace run extends the last entry as typing does.
+    ///
+    /// `may_extend: false` skips the attempt to extend the last entry: a caller that knows the
+    /// op cannot continue it (an edit buffer flushing a run that began because the edit did
+    /// not continue the run before) saves the look at the last entry. Skipping is always
+    /// correct; at worst a run the log could have coalesced takes two entries.
     pub(crate) fn push_local<const BACKWARD_RUNS: bool>(
         &mut self,
         id: Id,
         len: u32,
         kind: InternalKind<'_>,
         backward: bool,
+        may_extend: bool,
     ) {
         debug_assert_eq!(id.seq, self.seq_count(id.agent));
         if let [parent] = *self.frontier.as_slice() {
             // The common case (one agent typing): one parent, and after the op the frontier is
             // exactly its last char op, whether it extends the last entry or starts one.
-            if !self.try_extend_last_with::<BACKWARD_RUNS>(id, len, &[parent], kind, backward) {
+            if !(may_extend && self.try_extend_last_with::<BACKWARD_RUNS>(id, len, &[parent], kind, backward)) {
                 self.append_entry(id, len, Parents::One(parent), kind, backward);
             }
             self.seq_count_by_agent[id.agent.index()] = id.seq.checked_add(len).expect("seq overflow");
@@ -345,7 +351,7 @@ impl<E: EntryStore> OpLog<E> {
             return;
         }
         let frontier = std::mem::take(&mut self.frontier);
-        let extended = self.try_extend_last_with::<BACKWARD_RUNS>(id, len, &frontier, kind, backward);
+        let extended = may_extend && self.try_extend_last_with::<BACKWARD_RUNS>(id, len, &frontier, kind, backward);
         self.frontier = frontier;
         if extended {
             self.seq_count_by_agent[id.agent.index()] = id.seq + len;
