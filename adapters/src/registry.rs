@@ -150,6 +150,7 @@ pub fn registry() -> Vec<Entry> {
     #[cfg(feature = "yrs")]
     out.push(crate::yrs_adapter::entry());
     crate::lower_bounds::register(&mut out);
+    crate::broken::register(&mut out);
     out
 }
 
