@@ -506,8 +506,11 @@ fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow:
     if let Some(b) = &progress.bar {
         b.finish_and_clear();
     }
+    // Every cell has run: the results are complete (the file on disk says so once `finish`
+    // has written the run directory).
     let mut results = lock(&run).results.clone();
     results.wall_s = wall_before_s + started.elapsed().as_secs_f64();
+    results.incomplete = false;
     Ok((results, run_dir))
 }
 
@@ -712,8 +715,8 @@ fn timed_cell(
 /// Writes the finished run directory (see `rundir.rs`; `results.json` is no longer marked
 /// incomplete) and `--json FILE`, and turns the cells' statuses into the exit code, listing
 /// the cells that failed.
-fn finish(args: &CompareArgs, mut results: Results, run_dir: &std::path::Path) -> anyhow::Result<u8> {
-    results.incomplete = false;
+fn finish(args: &CompareArgs, results: Results, run_dir: &std::path::Path) -> anyhow::Result<u8> {
+    debug_assert!(!results.incomplete, "measure_entries returns finished runs");
     let files = crate::rundir::write_run(run_dir, &results).context("writing the run directory")?;
     if let Some(path) = &args.json {
         results.write(path)?;

@@ -12,7 +12,8 @@
 //! A `memory` cell runs in a child process, which `memory.rs` kills itself at the same limit.
 //!
 //! Arming costs a mutex lock and a condvar notify per run, outside the timed region (a run's
-//! time is taken inside the replay). With no watchdog started, [`arm`] is a no-op.
+//! time is taken inside the replay); the watchdog thread then wakes for a few microseconds to
+//! read the new deadline, and sleeps until it. With no watchdog started, [`arm`] is a no-op.
 
 use std::sync::{Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -25,11 +26,10 @@ pub struct CellId {
     pub workload: String,
 }
 
+/// The run in progress, if any, and its deadline.
 #[derive(Default)]
 struct State {
     armed: Option<(CellId, Instant)>,
-    /// Bumped at every arm and disarm, so a wait can tell "still the same run".
-    generation: u64,
 }
 
 struct Dog {
@@ -65,22 +65,24 @@ pub fn timeout() -> Option<Duration> {
 fn watch(dog: &Dog, on_timeout: impl Fn(&CellId)) {
     let mut state = dog.state.lock().unwrap_or_else(|e| e.into_inner());
     loop {
-        let Some((_, deadline)) = &state.armed else {
-            state = dog.wake.wait(state).unwrap_or_else(|e| e.into_inner());
-            continue;
+        // Every arm and disarm notifies, so each wake-up looks at the run in progress now.
+        let deadline = match &state.armed {
+            None => {
+                state = dog.wake.wait(state).unwrap_or_else(|e| e.into_inner());
+                continue;
+            }
+            Some((_, deadline)) => *deadline,
         };
-        let (deadline, generation) = (*deadline, state.generation);
         let now = Instant::now();
         if now < deadline {
             state = dog.wake.wait_timeout(state, deadline - now).unwrap_or_else(|e| e.into_inner()).0;
             continue;
         }
-        if state.generation == generation {
-            if let Some((cell, _)) = &state.armed {
-                // The lock stays held: the main thread blocks in `disarm` if the run ends now.
-                on_timeout(cell);
-                std::process::exit(i32::from(crate::EXIT_CELL_FAILED));
-            }
+        if let Some((cell, _)) = &state.armed {
+            // The lock stays held: the main thread blocks in `disarm` if the run ends now, so
+            // the cell cannot be both recorded as timed out and finish.
+            on_timeout(cell);
+            std::process::exit(i32::from(crate::EXIT_CELL_FAILED));
         }
     }
 }
@@ -90,7 +92,6 @@ pub fn arm(cell: impl FnOnce() -> CellId) -> Armed {
     if let Some(dog) = DOG.get() {
         let mut state = dog.state.lock().unwrap_or_else(|e| e.into_inner());
         state.armed = Some((cell(), Instant::now() + dog.timeout));
-        state.generation += 1;
         dog.wake.notify_one();
     }
     Armed(())
@@ -105,7 +106,6 @@ impl Drop for Armed {
         if let Some(dog) = DOG.get() {
             let mut state = dog.state.lock().unwrap_or_else(|e| e.into_inner());
             state.armed = None;
-            state.generation += 1;
             dog.wake.notify_one();
         }
     }

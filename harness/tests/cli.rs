@@ -869,8 +869,9 @@ fn a_killed_run_keeps_its_finished_cells_and_resume_completes_it() {
     assert!(stderr.contains("--subjects string conflicts with the run, which was started with --subjects string,rope,engine"), "{stderr}");
 
     // --resume runs the rest only.
-    let (code, _, stderr) = run(bin().arg("compare").arg("--resume").arg(&run_dir).arg("--no-progress"));
+    let (code, stdout, stderr) = run(bin().arg("compare").arg("--resume").arg(&run_dir).arg("--no-progress"));
     assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("rustcode") && !stdout.contains("INCOMPLETE"), "the finished run's tables: {stdout}");
     assert!(!stderr.contains("sveltecomponent: 3 subjects"), "the finished trace is not run again: {stderr}");
     let done: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(run_dir.join("results.json")).unwrap()).unwrap();
     assert!(done.get("incomplete").is_none(), "complete now");
@@ -887,4 +888,31 @@ fn a_killed_run_keeps_its_finished_cells_and_resume_completes_it() {
     let (code, _, stderr) = run(bin().arg("compare").arg("--resume").arg(&run_dir));
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("that run is complete"), "{stderr}");
+}
+
+#[test]
+fn a_hanging_subject_in_the_memory_workload_has_its_child_killed() {
+    let dir = trace_dir("hang-memory", "Hello wörld!");
+    let json = dir.join("r.json");
+    let (code, stdout, stderr) = run(with_broken(&mut bin())
+        .args(["compare", "--workload", "memory", "--traces", "tiny", "--subjects", "string,test/hang", "--cell-timeout", "1", "--traces-dir"])
+        .arg(&dir)
+        .args(FAST)
+        .arg("--json")
+        .arg(&json)
+        .arg("--out")
+        .arg(dir.join("out")));
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let cells = v["cells"].as_array().unwrap();
+    assert_eq!(cells.len(), 2, "{cells:?}");
+    for c in cells {
+        if c["subject"] == "test/hang" {
+            assert_eq!(c["status"], "failed", "{c}");
+            assert!(c["message"].as_str().unwrap().contains("timed out") && c.get("bytes").is_none(), "{c}");
+        } else {
+            assert_eq!(c["status"], "ok", "{c}");
+            assert!(c["bytes"].as_u64().unwrap() > 0, "{c}");
+        }
+    }
 }

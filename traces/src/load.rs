@@ -52,6 +52,9 @@ fn read_json(path: &Path) -> Result<Value, TraceError> {
     }
     let mut magic = [0u8; 2];
     let gzipped = file.read_exact(&mut magic).is_ok() && magic == [0x1f, 0x8b];
+    if !gzipped && meta.len() > limit {
+        return Err(TraceError::new(path, K::TooLarge { limit_bytes: limit }));
+    }
     std::io::Seek::rewind(&mut file).map_err(io)?;
     // Read at most `limit + 1` bytes: one more than allowed proves the file too large without
     // reading (or inflating) the rest of it.

@@ -299,4 +299,10 @@ fn refuses_a_huge_file_with_a_clear_limit_instead_of_running_out_of_memory() {
     let e = load_sequential(&path, "huge").unwrap_err();
     assert!(matches!(e.kind, TraceErrorKind::TooLarge { limit_bytes } if limit_bytes == traces::DEFAULT_MAX_TRACE_BYTES), "{e}");
     assert!(e.to_string().contains("limit of 128 MiB") && e.to_string().contains(traces::ENV_MAX_TRACE_MIB), "{e}");
+    // A plain (not gzipped) file past the limit is refused from its size, without reading it:
+    // a sparse file of 300 MB takes no disk space.
+    let plain = dir.join("huge.json");
+    std::fs::File::create(&plain).unwrap().set_len(300 << 20).unwrap();
+    let e = load_sequential(&plain, "huge").unwrap_err();
+    assert!(matches!(e.kind, TraceErrorKind::TooLarge { .. }), "{e}");
 }
