@@ -806,16 +806,13 @@ fn broken_subjects_are_hidden_without_the_environment_variable() {
     assert!(["test/panic", "test/hang", "test/wrong-text"].iter().all(|s| stdout.contains(s)), "{stdout}");
 }
 
-/// Kills a real `compare --quick` run with SIGKILL after its first trace, checks that the
-/// partial results file is valid, marked incomplete and accepted by `plot` and `tables`, then
-/// finishes it with `--resume` without redoing the finished cells.
+/// Starts a real `compare --quick` run over two traces writing into `dir/out` (and `--json
+/// json`), waits until the first trace's cells are in its results file, and sends it `signal`
+/// (`KILL`, `TERM`, `INT`). Returns the run directory.
 #[cfg(unix)]
-#[test]
-fn a_killed_run_keeps_its_finished_cells_and_resume_completes_it() {
-    let dir = fresh_dir("resume");
+fn start_and_interrupt(dir: &Path, json: &Path, signal: &str) -> PathBuf {
     let out = dir.join("out");
-    let json = dir.join("final.json");
-    // --budget 1: each cell of the second trace takes about a second, so the kill lands
+    // --budget 1: each cell of the second trace takes about a second, so the signal lands
     // while it runs.
     let mut child = bin()
         .args(["compare", "--quick", "--budget", "1", "--traces", "sveltecomponent,rustcode", "--subjects", "string,rope,engine"])
@@ -824,14 +821,14 @@ fn a_killed_run_keeps_its_finished_cells_and_resume_completes_it() {
         .arg("--out")
         .arg(&out)
         .arg("--json")
-        .arg(&json)
+        .arg(json)
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
     let run_dir = loop {
-        assert!(child.try_wait().unwrap().is_none(), "the run ended before it could be killed");
+        assert!(child.try_wait().unwrap().is_none(), "the run ended before it could be interrupted");
         assert!(std::time::Instant::now() < deadline, "no cell finished in 5 minutes");
         let found = std::fs::read_dir(&out).ok().and_then(|rd| {
             rd.filter_map(Result::ok).map(|e| e.path()).find(|p| p.is_dir() && !p.file_name().unwrap().to_string_lossy().starts_with('.'))
@@ -844,8 +841,36 @@ fn a_killed_run_keeps_its_finished_cells_and_resume_completes_it() {
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     };
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
+    let status = Command::new("kill").arg(format!("-{signal}")).arg(child.id().to_string()).status().unwrap();
+    assert!(status.success(), "kill -{signal}");
+    let status = child.wait().unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    assert!(status.signal().is_some(), "ended by the signal, not by finishing: {status:?}");
+    run_dir
+}
+
+/// SIGTERM and SIGINT (Ctrl-C) leave a valid, incomplete results file, as SIGKILL does.
+#[cfg(unix)]
+#[test]
+fn a_terminated_or_interrupted_run_keeps_its_finished_cells() {
+    for signal in ["TERM", "INT"] {
+        let dir = fresh_dir(&format!("signal-{signal}"));
+        let run_dir = start_and_interrupt(&dir, &dir.join("final.json"), signal);
+        let (code, stdout, stderr) = run(bin().arg("tables").arg(run_dir.join("results.json")));
+        assert_eq!(code, 0, "{signal}: {stderr}");
+        assert!(stdout.contains("INCOMPLETE RUN") && stdout.contains("sveltecomponent"), "{signal}: {stdout}");
+    }
+}
+
+/// Kills a real `compare --quick` run with SIGKILL after its first trace, checks that the
+/// partial results file is valid, marked incomplete and accepted by `plot` and `tables`, then
+/// finishes it with `--resume` without redoing the finished cells.
+#[cfg(unix)]
+#[test]
+fn a_killed_run_keeps_its_finished_cells_and_resume_completes_it() {
+    let dir = fresh_dir("resume");
+    let json = dir.join("final.json");
+    let run_dir = start_and_interrupt(&dir, &json, "KILL");
     let partial: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(run_dir.join("results.json")).unwrap()).unwrap();
     assert_eq!(partial["incomplete"], true, "{partial}");
     let cells = partial["cells"].as_array().unwrap();
