@@ -389,10 +389,9 @@ fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow:
     let run = Arc::new(Mutex::new(RunFile { results, dir: run_dir.clone(), patches: 0 }));
     lock(&run).save().with_context(|| format!("cannot write into {} (see --out)", run_dir.display()))?;
     eprintln!(
-        "Writing results to {} as cells finish (`crdt-bench {command} --resume {}` finishes an interrupted run); cell timeout {} s per run (--cell-timeout).",
+        "Writing results to {} as cells finish (`crdt-bench {command} --resume {}` finishes an interrupted run); cell timeout {cell_timeout_s} s per run (--cell-timeout).",
         run_dir.display(),
         run_dir.display(),
-        cell_timeout_s.to_string()
     );
     start_watchdog(&run, &command, cell_timeout_s);
 
