@@ -275,8 +275,10 @@ impl Results {
             ),
             other => anyhow::bail!("{p}: schema is {other:?}, this tool reads \"{SCHEMA}\""),
         }
+        // From the text, not the `Value`: serde then names the line and column of a bad field.
+        drop(v);
         let results: Results =
-            serde_json::from_value(v).map_err(|e| anyhow::anyhow!("{p}: not a valid {SCHEMA} file: {e}"))?;
+            serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{p}: not a valid {SCHEMA} file: {e}"))?;
         for (i, c) in results.cells.iter().enumerate() {
             if let Some(why) = c.contradiction() {
                 anyhow::bail!("{p}: cells[{i}] ({} on {}, {}): {why}", c.subject, c.trace, c.workload);

@@ -679,7 +679,7 @@ fn bad_results_files_exit_2_naming_the_file_and_the_place() {
         ("schema", with(&|v| v["schema"] = "someone/else/v1".into()), vec!["schema is Some(\"someone/else/v1\")", "crdt-bench/results/v1"]),
         ("newer", with(&|v| v["schema"] = "crdt-bench/results/v2".into()), vec!["written by a newer crdt-bench", "crdt-bench/results/v2"]),
         ("truncated", String::from_utf8_lossy(&text.as_bytes()[..text.len() / 2]).into_owned(), vec!["not JSON (truncated", "line"]),
-        ("shape", with(&|v| v["cells"] = "many".into()), vec!["not a valid crdt-bench/results/v1 file", "expected a sequence"]),
+        ("shape", with(&|v| v["cells"] = "many".into()), vec!["not a valid crdt-bench/results/v1 file", "expected a sequence", "at line"]),
         ("nosamples", with(&|v| v["cells"][1]["samples_ns"] = serde_json::json!([])), vec!["cells[1]", "status ok but no samples"]),
         ("median", with(&|v| v["cells"][0]["median_ns"] = 1.0.into()), vec!["cells[0]", "median_ns is 1 but its samples give"]),
         ("failedwithsamples", with(&|v| v["cells"][6]["samples_ns"] = serde_json::json!([5, 6])), vec!["cells[6]", "status failed but 2 samples"]),
