@@ -12,6 +12,7 @@
 //! This is the only crate whose normal dependencies include diamond-types, cola-crdt, loro,
 //! automerge and yrs; each sits behind a cargo feature of the same name, all on by default.
 
+mod broken;
 pub mod concurrent;
 mod lower_bounds;
 mod registry;
@@ -29,6 +30,7 @@ mod loro_adapter;
 #[cfg(feature = "yrs")]
 mod yrs_adapter;
 
+pub use broken::ENV_TEST_SUBJECTS;
 pub use registry::{entry, registry, Codec, Entry, Kind, SubjectInfo, REFERENCE_DEFAULT};
 pub use subject::{
     replay_local, replay_local_observed, Doc, Subject, Unsupported, WorkloadError, NO_MERGE, NO_STORAGE_FORMAT, NO_SYNC_FORMAT,

@@ -149,7 +149,7 @@ pub(crate) fn make<S: Subject + 'static>(info: SubjectInfo) -> Entry {
 }
 
 /// Every subject compiled into this build, in table order: our engine, the libraries, then the
-/// lower bounds.
+/// lower bounds (then, only with `CRDT_BENCH_TEST_SUBJECTS=1`, the broken test subjects).
 pub fn registry() -> Vec<Entry> {
     let mut out = Vec::new();
     crate::engine_adapter::register(&mut out);
@@ -164,6 +164,7 @@ pub fn registry() -> Vec<Entry> {
     #[cfg(feature = "yrs")]
     out.push(crate::yrs_adapter::entry());
     crate::lower_bounds::register(&mut out);
+    crate::broken::register(&mut out);
     out
 }
 

@@ -174,6 +174,16 @@ pub struct CompareArgs {
     /// `crdt-bench ab --baseline NAME SUBJECT` from another build.
     #[arg(long, value_name = "NAME")]
     pub save_baseline: Option<String>,
+    /// A single run of a cell (one sample, its latency run, its encoding, a memory child) that
+    /// takes longer than this fails the cell ("timed out"); the run goes on without it
+    /// [default: 600].
+    #[arg(long, value_name = "SECONDS")]
+    pub cell_timeout: Option<f64>,
+    /// Finish the interrupted run in DIR (a run directory with an incomplete results.json):
+    /// same settings as recorded there, running only the cells it does not have yet. Other
+    /// flags may be given only with the values the run was started with.
+    #[arg(long, value_name = "DIR")]
+    pub resume: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -264,7 +274,9 @@ pub enum TracesAction {
 
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
+        Command::Compare(args) if args.resume.is_some() => crate::compare::resume("compare", &args, None),
         Command::Compare(args) => crate::compare::compare(args),
+        Command::Log(args) if args.compare.resume.is_some() => crate::compare::resume("log", &args.compare, Some(&args)),
         Command::Log(args) => crate::compare::log(args),
         Command::Ab(args) => crate::ab::ab(args),
         Command::ReplayOnce { subject, trace, repeat, traces_dir, granularity } => {
@@ -274,6 +286,9 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Traces(args) => crate::compare::traces_cmd(args),
         Command::Tables { results, markdown } => {
             let r = crate::results::Results::read(&results)?;
+            if r.incomplete {
+                eprintln!("note: {} is an incomplete run (interrupted); its finished cells are shown", results.display());
+            }
             println!("{}", r.terminal_table());
             println!("{}", r.footer());
             if let Some(path) = markdown {

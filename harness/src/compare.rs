@@ -1,6 +1,7 @@
 //! The `compare`, `verify` and `traces` commands.
 
 use std::io::IsTerminal;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use anyhow::{bail, Context};
@@ -13,7 +14,7 @@ use crate::measure::{self, Granularity, Progress, SamplingPlan, Status};
 use crate::results::{self, Cell, Results, Settings, StepRecord, SubjectRecord, TraceRecord};
 use crate::stats::Summary;
 use crate::workloads::ByteWorkload;
-use crate::{latency, select, EXIT_CELL_FAILED, EXIT_OK};
+use crate::{latency, select, watchdog, EXIT_CELL_FAILED, EXIT_OK};
 
 /// Finds traces; when none are found and none were asked for explicitly, fetches them (on a
 /// machine with internet) so that the README's one command works on a fresh clone.
@@ -116,29 +117,37 @@ fn check_workload(args: &SelectArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-struct Bar(Option<ProgressBar>);
+/// The progress bar (when stderr is a terminal), and the (trace, workload) being run, which
+/// puts every run under the watchdog.
+struct Bar {
+    bar: Option<ProgressBar>,
+    group: Option<(String, String)>,
+}
 
 impl Progress for Bar {
     fn planned(&mut self, runs: u64) {
-        if let Some(b) = &self.0 {
+        if let Some(b) = &self.bar {
             b.inc_length(runs);
         }
     }
     fn ran(&mut self, what: &str) {
-        if let Some(b) = &self.0 {
+        if let Some(b) = &self.bar {
             b.set_message(what.to_owned());
             b.inc(1);
         }
+    }
+    fn group(&self) -> Option<(&str, &str)> {
+        self.group.as_ref().map(|(t, w)| (t.as_str(), w.as_str()))
     }
 }
 
 pub fn compare(args: CompareArgs) -> anyhow::Result<u8> {
     let registry = adapters::registry();
     let entries = select::subjects(args.select.subjects.as_deref(), &registry)?;
-    let results = measure_entries(&args, entries)?;
+    let (results, run_dir) = measure_entries(&args, entries)?;
     println!("{}", results.terminal_table());
     println!("{}", results.footer());
-    finish(&args, &results)
+    finish(&args, results, &run_dir)
 }
 
 /// `crdt-bench log`: every step of the engine's optimization log, plus the reference, timed
@@ -177,7 +186,7 @@ pub fn log(log_args: crate::cli::LogArgs) -> anyhow::Result<u8> {
         Some(r) => entries.push(r.clone()),
         None => bail!("unknown --reference \"{}\"; see `crdt-bench subjects`", args.reference),
     }
-    let results = measure_entries(&args, entries)?;
+    let (results, run_dir) = measure_entries(&args, entries)?;
     println!("{}", results.terminal_table());
     let existing = match &log_args.write_log {
         Some(path) if path.exists() => Some(
@@ -205,7 +214,7 @@ pub fn log(log_args: crate::cli::LogArgs) -> anyhow::Result<u8> {
             eprintln!("Wrote the optimization log to {}", path.display());
         }
     }
-    finish(&args, &results)
+    finish(&args, results, &run_dir)
 }
 
 /// The steps `log --steps A..B` runs: the range (by log order), plus each one's predecessor.
@@ -245,7 +254,29 @@ fn select_steps(range: Option<&str>) -> anyhow::Result<Vec<&'static str>> {
     Ok(wanted)
 }
 
-fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow::Result<Results> {
+/// A run in progress: the results so far, and the run directory they are written to after
+/// every (trace, workload) group of cells, so that an interrupted run loses at most the group
+/// it was in (see `compare --resume`).
+struct RunFile {
+    results: Results,
+    dir: std::path::PathBuf,
+    /// Patches of the trace being run: what a cell that times out records.
+    patches: usize,
+}
+
+impl RunFile {
+    fn save(&self) -> anyhow::Result<()> {
+        self.results.write(&self.dir.join("results.json")).with_context(|| format!("saving the results so far in {}", self.dir.display()))
+    }
+}
+
+fn lock(run: &Mutex<RunFile>) -> std::sync::MutexGuard<'_, RunFile> {
+    // A panic while holding the lock would be ours, not a subject's (those are caught inside
+    // the runs); the data is still the last consistent state, so go on with it.
+    run.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow::Result<(Results, std::path::PathBuf)> {
     let sel = &args.select;
     let workloads = workloads_of(&sel.workload)?;
     let mem_child = if workloads.contains(&"memory") { Some(crate::memory::child_binary()?) } else { None };
@@ -254,6 +285,10 @@ fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow:
     }
     if !entries.iter().any(|e| e.info.name == args.reference) {
         eprintln!("note: the reference {} is not among --subjects, so no speedups are shown", args.reference);
+    }
+    let cell_timeout_s = args.cell_timeout.unwrap_or(watchdog::DEFAULT_CELL_TIMEOUT_S);
+    if !(cell_timeout_s.is_finite() && cell_timeout_s > 0.0) {
+        bail!("--cell-timeout must be a positive number of seconds, got {cell_timeout_s}");
     }
     let started = Instant::now();
     let dir = locate_or_fetch(sel.traces_dir.as_deref())?;
@@ -271,91 +306,7 @@ fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow:
         bail!("--budget must be positive");
     }
 
-    let bar = if args.no_progress || !std::io::stderr().is_terminal() {
-        None
-    } else {
-        let b = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-        b.set_style(
-            ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} runs  {wide_msg}")
-                .expect("valid template")
-                .progress_chars("=> "),
-        );
-        Some(b)
-    };
-    let mut progress = Bar(bar);
-    measure::install_quiet_panic_hook();
-
-    let mut cells = Vec::new();
-    let mut trace_records = Vec::new();
-    for tr in trace_refs.iter().filter(|_| !sequential_workloads.is_empty()) {
-        let trace = traces::load_sequential(&tr.path, &tr.name)?;
-        let stats = trace.stats();
-        if progress.0.is_none() {
-            eprintln!("{}: {} subjects ...", tr.name, entries.len());
-        }
-        let inputs = measure::Inputs::new(&trace, &entries, sel.granularity);
-        for &workload in &sequential_workloads {
-            let new_cells = match workload {
-                "local" => local_cells(args, &trace, &entries, &inputs, &plan, &mut progress),
-                "remote" | "load" => {
-                    let which = if workload == "remote" { ByteWorkload::Remote } else { ByteWorkload::Load };
-                    let runs = crate::workloads::run_trace(which, &trace, &entries, &inputs, &plan, &mut progress);
-                    let ref_median = reference_median(args, runs.iter().map(|c| &c.run));
-                    runs.into_iter()
-                        .map(|c| {
-                            let mut cell = timed_cell(c.run, &tr.name, workload, stats.patches, ref_median, None);
-                            cell.bytes = c.bytes;
-                            cell.format = c.format;
-                            cell.ns_per_patch_median = None;
-                            cell
-                        })
-                        .collect()
-                }
-                "memory" => {
-                    let child = mem_child.as_deref().expect("located above");
-                    let cells = measure::initial_cells(&trace.name, &entries, &plan, &mut progress);
-                    crate::memory::run_trace(child, &tr.name, &dir.root, sel.granularity, &entries, cells, &mut progress)
-                        .into_iter()
-                        .map(|c| {
-                            let mut cell = timed_cell(c.run, &tr.name, workload, stats.patches, None, None);
-                            cell.ns_per_patch_median = None;
-                            cell.bytes = c.retained_bytes;
-                            cell.peak_bytes = c.peak_bytes;
-                            cell
-                        })
-                        .collect()
-                }
-                other => unreachable!("workloads_of returned {other}"),
-            };
-            cells.extend(new_cells);
-        }
-        trace_records.push(trace_record(&tr.name, &stats));
-    }
-    for tr in &concurrent_refs {
-        let trace = traces::load_concurrent(&tr.path, &tr.name)?;
-        adapters::concurrent::check_agent_chains(&trace).map_err(|e| anyhow::anyhow!("{}: {e}", tr.path.display()))?;
-        let stats = trace.stats();
-        if progress.0.is_none() {
-            eprintln!("{} (concurrent): {} subjects ...", tr.name, entries.len());
-        }
-        let runs = crate::workloads::run_concurrent_trace(&trace, &entries, &plan, &mut progress);
-        let ref_median = reference_median(args, runs.iter());
-        let strategy = |subject: &str| {
-            entries.iter().find(|e| e.info.name == subject).map(|e| e.concurrent_strategy).filter(|s| !s.is_empty())
-        };
-        for run in runs {
-            let named = strategy(&run.subject).map(str::to_owned);
-            let mut cell = timed_cell(run, &tr.name, "concurrent", stats.patches, ref_median, None);
-            cell.strategy = named;
-            cells.push(cell);
-        }
-        trace_records.push(trace_record(&tr.name, &stats));
-    }
-    if let Some(b) = &progress.0 {
-        b.finish_and_clear();
-    }
-
-    let results = Results {
+    let fresh = || Results {
         schema: results::SCHEMA.into(),
         tool_version: env!("CARGO_PKG_VERSION").into(),
         created: results::now_rfc3339(),
@@ -370,20 +321,290 @@ fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow:
             granularity: sel.granularity,
             reference: args.reference.clone(),
             quick: args.quick,
-            sampling: plan,
+            sampling: plan.clone(),
             first_run_counts_ns: measure::FIRST_RUN_COUNTS_NS,
             traces_dir: dir.root.display().to_string(),
             position_unit: "Unicode code points (converted before timing for subjects that count otherwise)".into(),
             verification: "every sample's final text compared with endContent, outside the timed region".into(),
+            cell_timeout_s: Some(cell_timeout_s),
         },
         subjects: entries.iter().map(|e| SubjectRecord::from(&e.info)).collect(),
         steps: StepRecord::for_subjects(&entries.iter().map(|e| e.info.name).collect::<Vec<_>>()),
-        traces: trace_records,
-        cells,
-        wall_s: started.elapsed().as_secs_f64(),
+        traces: Vec::new(),
+        cells: Vec::new(),
+        wall_s: 0.0,
+        incomplete: true,
     };
+    let (mut results, run_dir) = match &args.resume {
+        None => {
+            let results = fresh();
+            let out_root = args.out.clone().unwrap_or_else(|| traces::repo_root().join("reports"));
+            let run_dir = out_root.join(crate::rundir::dir_name(&results));
+            (results, run_dir)
+        }
+        Some(run_dir) => {
+            // `resume` checked the file and parsed these args from its command line; what
+            // could still differ is the machine's state.
+            let recorded = Results::read(&run_dir.join("results.json"))?;
+            let now = fresh();
+            if recorded.settings.traces_dir != now.settings.traces_dir {
+                bail!(
+                    "--resume {}: the run read its traces from {}, this one finds them in {} (pass --traces-dir or set {})",
+                    run_dir.display(),
+                    recorded.settings.traces_dir,
+                    now.settings.traces_dir,
+                    traces::ENV_TRACES_DIR
+                );
+            }
+            if recorded.git.commit != now.git.commit {
+                bail!(
+                    "--resume {}: the run was made at commit {}, this checkout is at {}; its cells and new ones would come from two builds",
+                    run_dir.display(),
+                    recorded.git.short(),
+                    now.git.short()
+                );
+            }
+            (recorded, run_dir.clone())
+        }
+    };
+    results.incomplete = true;
+    let wall_before_s = results.wall_s;
+    // Every trace with cells still to run is loaded and validated before anything is written:
+    // a bad file ends the command with its error and no run directory.
+    let has_todo = |trace: &str, workload: &str| {
+        entries.iter().any(|e| !results.cells.iter().any(|c| c.subject == e.info.name && c.trace == trace && c.workload == workload))
+    };
+    let mut sequential = Vec::new();
+    for tr in trace_refs.iter().filter(|tr| sequential_workloads.iter().any(|w| has_todo(&tr.name, w))) {
+        sequential.push(traces::load_sequential(&tr.path, &tr.name)?);
+    }
+    let mut concurrent = Vec::new();
+    for tr in concurrent_refs.iter().filter(|tr| has_todo(&tr.name, "concurrent")) {
+        let trace = traces::load_concurrent(&tr.path, &tr.name)?;
+        adapters::concurrent::check_agent_chains(&trace).map_err(|e| anyhow::anyhow!("{}: {e}", tr.path.display()))?;
+        concurrent.push(trace);
+    }
+    std::fs::create_dir_all(&run_dir).with_context(|| format!("cannot create the run directory {} (see --out)", run_dir.display()))?;
+    let command = crate::rundir::command_of(&results).to_owned();
+    let run = Arc::new(Mutex::new(RunFile { results, dir: run_dir.clone(), patches: 0 }));
+    lock(&run).save().with_context(|| format!("cannot write into {} (see --out)", run_dir.display()))?;
+    eprintln!(
+        "Writing results to {} as cells finish (`crdt-bench {command} --resume {}` finishes an interrupted run); cell timeout {cell_timeout_s} s per run (--cell-timeout).",
+        run_dir.display(),
+        run_dir.display(),
+    );
+    start_watchdog(&run, &command, cell_timeout_s);
 
-    Ok(results)
+    let bar = if args.no_progress || !std::io::stderr().is_terminal() {
+        None
+    } else {
+        let b = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+        b.set_style(
+            ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} runs  {wide_msg}")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        Some(b)
+    };
+    let mut progress = Bar { bar, group: None };
+    measure::install_quiet_panic_hook();
+
+    // The entries of `workload` on `trace` that have no cell yet (all of them unless resuming).
+    let todo = |trace: &str, workload: &str| -> Vec<adapters::Entry> {
+        let run = lock(&run);
+        let done = |e: &adapters::Entry| {
+            run.results.cells.iter().any(|c| c.subject == e.info.name && c.trace == trace && c.workload == workload)
+        };
+        entries.iter().filter(|e| !done(e)).cloned().collect()
+    };
+    for trace in &sequential {
+        let tr = trace;
+        let stats = trace.stats();
+        if progress.bar.is_none() {
+            eprintln!("{}: {} subjects ...", tr.name, entries.len());
+        }
+        record_trace(&mut lock(&run), &tr.name, &stats);
+        let inputs = measure::Inputs::new(trace, &entries, sel.granularity);
+        for &workload in &sequential_workloads {
+            let todo = todo(&tr.name, workload);
+            if todo.is_empty() {
+                continue;
+            }
+            progress.group = Some((tr.name.clone(), workload.to_owned()));
+            let new_cells: Vec<Cell> = match workload {
+                "local" => local_cells(args, trace, &todo, &inputs, &plan, &mut progress),
+                "remote" | "load" => {
+                    let which = if workload == "remote" { ByteWorkload::Remote } else { ByteWorkload::Load };
+                    crate::workloads::run_trace(which, trace, &todo, &inputs, &plan, &mut progress)
+                        .into_iter()
+                        .map(|c| {
+                            let mut cell = timed_cell(c.run, &tr.name, workload, stats.patches, None);
+                            cell.bytes = c.bytes;
+                            cell.format = c.format;
+                            cell.ns_per_patch_median = None;
+                            cell
+                        })
+                        .collect()
+                }
+                "memory" => {
+                    let child = mem_child.as_deref().expect("located above");
+                    let cells = measure::initial_cells(&trace.name, &todo, &plan, &mut progress);
+                    crate::memory::run_trace(child, &tr.name, &dir.root, sel.granularity, &todo, cells, &mut progress)
+                        .into_iter()
+                        .map(|c| {
+                            let mut cell = timed_cell(c.run, &tr.name, workload, stats.patches, None);
+                            cell.ns_per_patch_median = None;
+                            cell.bytes = c.retained_bytes;
+                            cell.peak_bytes = c.peak_bytes;
+                            cell
+                        })
+                        .collect()
+                }
+                other => unreachable!("workloads_of returned {other}"),
+            };
+            progress.group = None;
+            let mut run = lock(&run);
+            run.patches = stats.patches;
+            merge_group(&mut run.results, &entries, &tr.name, workload, new_cells, &args.reference);
+            run.results.wall_s = wall_before_s + started.elapsed().as_secs_f64();
+            run.save()?;
+        }
+    }
+    for trace in &concurrent {
+        let tr = trace;
+        let todo = todo(&tr.name, "concurrent");
+        let stats = trace.stats();
+        if progress.bar.is_none() {
+            eprintln!("{} (concurrent): {} subjects ...", tr.name, entries.len());
+        }
+        {
+            let mut run = lock(&run);
+            record_trace(&mut run, &tr.name, &stats);
+            run.patches = stats.patches;
+        }
+        progress.group = Some((tr.name.clone(), "concurrent".to_owned()));
+        let runs = crate::workloads::run_concurrent_trace(trace, &todo, &plan, &mut progress);
+        progress.group = None;
+        let strategy = |subject: &str| {
+            entries.iter().find(|e| e.info.name == subject).map(|e| e.concurrent_strategy).filter(|s| !s.is_empty())
+        };
+        let new_cells = runs
+            .into_iter()
+            .map(|run| {
+                let named = strategy(&run.subject).map(str::to_owned);
+                let mut cell = timed_cell(run, &tr.name, "concurrent", stats.patches, None);
+                cell.strategy = named;
+                cell
+            })
+            .collect();
+        let mut run = lock(&run);
+        merge_group(&mut run.results, &entries, &tr.name, "concurrent", new_cells, &args.reference);
+        run.results.wall_s = wall_before_s + started.elapsed().as_secs_f64();
+        run.save()?;
+    }
+    if let Some(b) = &progress.bar {
+        b.finish_and_clear();
+    }
+    // Every cell has run: the results are complete (the file on disk says so once `finish`
+    // has written the run directory).
+    let mut results = lock(&run).results.clone();
+    results.wall_s = wall_before_s + started.elapsed().as_secs_f64();
+    results.incomplete = false;
+    Ok((results, run_dir))
+}
+
+/// Adds `name`'s record to the run's traces, once.
+fn record_trace(run: &mut RunFile, name: &str, stats: &traces::TraceStats) {
+    if !run.results.traces.iter().any(|t| t.name == name) {
+        run.results.traces.push(trace_record(name, stats));
+    }
+    run.patches = stats.patches;
+}
+
+/// Puts the cells of one (trace, workload) group into `results`: the ones it had (a resumed
+/// run's) and `new` ones, in `entries` order, with every speedup recomputed from the group's
+/// reference cell.
+fn merge_group(results: &mut Results, entries: &[adapters::Entry], trace: &str, workload: &str, new: Vec<Cell>, reference: &str) {
+    let in_group = |c: &Cell| c.trace == trace && c.workload == workload;
+    let (mut group, rest): (Vec<Cell>, Vec<Cell>) = std::mem::take(&mut results.cells).into_iter().partition(in_group);
+    results.cells = rest;
+    group.extend(new);
+    group.sort_by_key(|c| entries.iter().position(|e| e.info.name == c.subject).unwrap_or(usize::MAX));
+    if workload != "memory" {
+        let ref_median = group.iter().find(|c| c.subject == reference).and_then(Cell::summary).map(|s| s.median_ns);
+        for c in &mut group {
+            c.speedup_vs_reference = match (c.summary(), ref_median) {
+                (Some(s), Some(r)) => Some(r / s.median_ns),
+                _ => None,
+            };
+        }
+    }
+    results.cells.extend(group);
+}
+
+/// Starts the `--cell-timeout` watchdog: a run past the limit is recorded as a failed cell in
+/// the run's results file, and the process replaced by `crdt-bench COMMAND --resume DIR`
+/// (see `watchdog.rs` for why a restart and not an abandoned thread).
+fn start_watchdog(run: &Arc<Mutex<RunFile>>, command: &str, cell_timeout_s: f64) {
+    let (run, command) = (Arc::clone(run), command.to_owned());
+    watchdog::start(std::time::Duration::from_secs_f64(cell_timeout_s), move |cell| {
+        let mut run = lock(&run);
+        let limit = cell_timeout_s.to_string();
+        let message = format!("timed out: a run took over {limit} s (--cell-timeout); the run went on without this cell");
+        let failed = Cell {
+            status: Status::Failed,
+            message: Some(message),
+            ..timed_cell(
+                measure::CellRun { subject: cell.subject.clone(), status: Status::Failed, samples_ns: Vec::new(), message: None },
+                &cell.trace,
+                &cell.workload,
+                run.patches,
+                None,
+            )
+        };
+        run.results.cells.retain(|c| !(c.subject == cell.subject && c.trace == cell.trace && c.workload == cell.workload));
+        run.results.cells.push(failed);
+        if let Err(e) = run.save() {
+            eprintln!("\nerror: {e:#}");
+            std::process::exit(i32::from(crate::EXIT_USAGE));
+        }
+        eprintln!(
+            "\n{} on {} ({}) timed out after {limit} s: recorded as failed; going on in a fresh process (`crdt-bench {command} --resume {}`).",
+            cell.subject,
+            cell.trace,
+            cell.workload,
+            run.dir.display()
+        );
+        restart(&command, &run.dir);
+    });
+}
+
+/// Replaces this process with `crdt-bench COMMAND --resume DIR`: the hung run's thread goes
+/// with the old process image. Returns only if that fails (then the caller exits).
+fn restart(command: &str, dir: &std::path::Path) {
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => {
+            eprintln!("error: cannot find this binary to restart it ({e}); run `crdt-bench {command} --resume {}`", dir.display());
+            return;
+        }
+    };
+    let mut cmd = std::process::Command::new(exe);
+    cmd.arg(command).arg("--resume").arg(dir);
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        let err = cmd.exec();
+        eprintln!("error: restarting failed ({err}); run `crdt-bench {command} --resume {}`", dir.display());
+    }
+    #[cfg(not(unix))]
+    {
+        // No exec: run the rest in a child and end with its exit code.
+        match cmd.status() {
+            Ok(status) => std::process::exit(status.code().unwrap_or(i32::from(crate::EXIT_CELL_FAILED))),
+            Err(err) => eprintln!("error: restarting failed ({err}); run `crdt-bench {command} --resume {}`", dir.display()),
+        }
+    }
 }
 
 /// The traces each kind of workload runs: `--traces` names, split by kind when `workloads`
@@ -440,10 +661,9 @@ fn local_cells(
         }
         Granularity::WholeTrace => vec![None; entries.len()],
     };
-    let ref_median = reference_median(args, runs.iter());
     runs.into_iter()
         .zip(latencies.drain(..))
-        .map(|(run, latency)| timed_cell(run, &trace.name, "local", stats.patches, ref_median, latency))
+        .map(|(run, latency)| timed_cell(run, &trace.name, "local", stats.patches, latency))
         .collect()
 }
 
@@ -460,20 +680,12 @@ fn trace_record(name: &str, stats: &traces::TraceStats) -> TraceRecord {
     }
 }
 
-/// The reference subject's median among `runs`, when it has one.
-fn reference_median<'a>(args: &CompareArgs, mut runs: impl Iterator<Item = &'a measure::CellRun>) -> Option<f64> {
-    runs.find(|c| c.subject == args.reference && c.status == Status::Ok)
-        .and_then(|c| Summary::of(&c.samples_ns))
-        .map(|s| s.median_ns)
-}
-
-/// A results cell from a timed run.
+/// A results cell from a timed run (its speedup is set by [`merge_group`]).
 fn timed_cell(
     run: measure::CellRun,
     trace: &str,
     workload: &str,
     patches: usize,
-    ref_median: Option<f64>,
     latency: Option<crate::latency::Latency>,
 ) -> Cell {
     let summary = if run.status == Status::Ok { Summary::of(&run.samples_ns) } else { None };
@@ -490,10 +702,7 @@ fn timed_cell(
         q1_ns: summary.as_ref().map(|s| s.q1_ns),
         q3_ns: summary.as_ref().map(|s| s.q3_ns),
         ns_per_patch_median: summary.as_ref().map(|s| s.median_ns / patches as f64),
-        speedup_vs_reference: match (&summary, ref_median) {
-            (Some(s), Some(r)) => Some(r / s.median_ns),
-            _ => None,
-        },
+        speedup_vs_reference: None,
         latency,
         bytes: None,
         peak_bytes: None,
@@ -502,28 +711,35 @@ fn timed_cell(
     }
 }
 
-/// Writes the run directory (see `rundir.rs`) under `--out` (and `--json FILE`), and turns
-/// the cells' statuses into the exit code.
-fn finish(args: &CompareArgs, results: &Results) -> anyhow::Result<u8> {
-    let out_root = args.out.clone().unwrap_or_else(|| traces::repo_root().join("reports"));
-    let (dir, files) = crate::rundir::write_run(&out_root, results).context("writing the run directory")?;
+/// Writes the finished run directory (see `rundir.rs`; `results.json` is no longer marked
+/// incomplete) and `--json FILE`, and turns the cells' statuses into the exit code, listing
+/// the cells that failed.
+fn finish(args: &CompareArgs, results: Results, run_dir: &std::path::Path) -> anyhow::Result<u8> {
+    debug_assert!(!results.incomplete, "measure_entries returns finished runs");
+    let files = crate::rundir::write_run(run_dir, &results).context("writing the run directory")?;
     if let Some(path) = &args.json {
         results.write(path)?;
     }
     if let Some(name) = &args.save_baseline {
-        let path = crate::ab::save_baseline(results, name)?;
+        let path = crate::ab::save_baseline(&results, name)?;
         eprintln!("Saved baseline \"{name}\" to {}", path.display());
     }
     let charts = files.iter().filter(|f| f.extension().is_some_and(|e| e == "png")).count();
     eprintln!(
         "\nWrote {} (results.json, results.csv, tables.md, {charts} charts as SVG and PNG){} in {:.0} s.",
-        dir.display(),
+        run_dir.display(),
         args.json.as_ref().map(|p| format!(" and {}", p.display())).unwrap_or_default(),
         results.wall_s
     );
-    let bad = results.cells.iter().filter(|c| matches!(c.status, Status::Failed | Status::Panicked)).count();
-    if bad > 0 {
-        eprintln!("{bad} cell(s) failed verification or panicked: see the table.");
+    let bad: Vec<&Cell> = results.cells.iter().filter(|c| matches!(c.status, Status::Failed | Status::Panicked)).collect();
+    if !bad.is_empty() {
+        eprintln!("{} cell(s) failed verification, panicked or timed out:", bad.len());
+        for c in bad {
+            let status = format!("{:?}", c.status).to_lowercase();
+            let message = c.message.as_deref().unwrap_or("");
+            let first_line = message.lines().next().unwrap_or("");
+            eprintln!("  {status:<9} {} on {} ({}): {first_line}", c.subject, c.trace, c.workload);
+        }
         return Ok(EXIT_CELL_FAILED);
     }
     Ok(EXIT_OK)
@@ -551,4 +767,102 @@ pub fn verify(sel: SelectArgs) -> anyhow::Result<u8> {
         }
     }
     Ok(if bad > 0 { EXIT_CELL_FAILED } else { EXIT_OK })
+}
+
+/// `compare --resume DIR` (and `log --resume DIR`): finishes the interrupted run in DIR with
+/// the settings recorded there (its command line is parsed again), running only the cells its
+/// results file does not have. A flag given with `--resume` must have the value the run was
+/// started with (or be left out).
+pub fn resume(subcommand: &str, given: &CompareArgs, given_log: Option<&crate::cli::LogArgs>) -> anyhow::Result<u8> {
+    use clap::Parser;
+    use crate::cli::{Cli, Command};
+    let dir = given.resume.clone().expect("called with --resume");
+    let shown = dir.display();
+    if !dir.is_dir() {
+        bail!("--resume {shown}: not a directory (give the run directory, which holds results.json)");
+    }
+    let path = dir.join("results.json");
+    if !path.is_file() {
+        bail!("--resume {shown}: no results.json in it (was it a run directory?)");
+    }
+    let recorded = Results::read(&path)?;
+    if !recorded.incomplete {
+        bail!("--resume {shown}: that run is complete, nothing to resume (`crdt-bench plot {}` redraws it)", path.display());
+    }
+    let was = crate::rundir::command_of(&recorded);
+    if was != subcommand {
+        bail!("--resume {shown}: that is a `{was}` run; resume it with `crdt-bench {was} --resume {shown}`");
+    }
+    let parsed = Cli::try_parse_from(&recorded.command)
+        .map_err(|e| anyhow::anyhow!("--resume {shown}: its recorded command line does not parse: {}", e.to_string().lines().next().unwrap_or("")))?;
+    let defaults = Cli::try_parse_from(["crdt-bench", subcommand, "--resume", "DIR"]).expect("the defaults parse");
+    match (parsed.command, defaults.command) {
+        (Command::Compare(mut rec), Command::Compare(def)) => {
+            check_resume_flags(&dir, &compare_flags(given), &compare_flags(&def), &compare_flags(&rec))?;
+            rec.resume = Some(dir);
+            rec.no_progress |= given.no_progress;
+            compare(rec)
+        }
+        (Command::Log(mut rec), Command::Log(def)) => {
+            let given_log = given_log.expect("a log resume passes its log args");
+            let flags = |l: &crate::cli::LogArgs| {
+                let mut f = compare_flags(&l.compare);
+                f.extend([("--write-log", format!("{:?}", l.write_log)), ("--steps", format!("{:?}", l.steps)), ("--ablate", format!("{:?}", l.ablate))]);
+                f
+            };
+            check_resume_flags(&dir, &flags(given_log), &flags(&def), &flags(&rec))?;
+            rec.compare.resume = Some(dir);
+            rec.compare.no_progress |= given.no_progress;
+            log(rec)
+        }
+        _ => bail!("--resume {shown}: its recorded command line is not a `{subcommand}` command"),
+    }
+}
+
+/// The flags of a compare-like command that set what a run measures or writes, each with its
+/// value (as `Debug`, which is enough to compare them and to show them).
+fn compare_flags(a: &CompareArgs) -> Vec<(&'static str, String)> {
+    let s = &a.select;
+    vec![
+        ("--traces", format!("{:?}", s.traces)),
+        ("--subjects", format!("{:?}", s.subjects)),
+        ("--traces-dir", format!("{:?}", s.traces_dir)),
+        ("--workload", format!("{:?}", s.workload)),
+        ("--granularity", format!("{:?}", s.granularity)),
+        ("--quick", format!("{:?}", a.quick)),
+        ("--reference", format!("{:?}", a.reference)),
+        ("--budget", format!("{:?}", a.budget)),
+        ("--rounds", format!("{:?}", a.rounds)),
+        ("--min-samples", format!("{:?}", a.min_samples)),
+        ("--json", format!("{:?}", a.json)),
+        ("--out", format!("{:?}", a.out)),
+        ("--save-baseline", format!("{:?}", a.save_baseline)),
+        ("--cell-timeout", format!("{:?}", a.cell_timeout)),
+    ]
+}
+
+/// A flag given with `--resume` (not at its default) must equal the recorded one.
+fn check_resume_flags(
+    dir: &std::path::Path,
+    given: &[(&'static str, String)],
+    defaults: &[(&'static str, String)],
+    recorded: &[(&'static str, String)],
+) -> anyhow::Result<()> {
+    for (((flag, g), (_, d)), (_, r)) in given.iter().zip(defaults).zip(recorded) {
+        if g != d && g != r {
+            bail!(
+                "--resume {}: {flag} {} conflicts with the run, which was started with {}; resume with the recorded settings (leave {flag} out)",
+                dir.display(),
+                show_flag_value(g),
+                if r == d { format!("no {flag}") } else { format!("{flag} {}", show_flag_value(r)) }
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `Some("x")` -> `x`, for messages.
+fn show_flag_value(debug: &str) -> String {
+    let inner = debug.strip_prefix("Some(").and_then(|s| s.strip_suffix(')')).unwrap_or(debug);
+    inner.trim_matches('"').to_owned()
 }

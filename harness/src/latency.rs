@@ -118,7 +118,7 @@ pub fn run_trace(
     progress.planned(todo.len() as u64);
     for i in todo {
         let (entry, txns) = (&entries[i], inputs.get(&entries[i]));
-        match run_checked(|| (entry.latency_local)(txns), &trace.end_content) {
+        match crate::measure::watched(progress, entry.info.name, || run_checked(|| (entry.latency_local)(txns), &trace.end_content)) {
             Ok(txn_ns) => out[i] = Some(Latency::from_txn_times(txns, &txn_ns)),
             Err((status, msg)) => {
                 cells[i].status = status;

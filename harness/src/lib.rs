@@ -16,6 +16,7 @@ pub mod results;
 pub mod rundir;
 pub mod select;
 pub mod stats;
+pub mod watchdog;
 pub mod workloads;
 
 /// Exit codes (DESIGN.md section 6).

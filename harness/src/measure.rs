@@ -142,6 +142,24 @@ pub fn run_checked<T>(replay: impl FnOnce() -> (T, Box<dyn Doc>), end_content: &
 pub trait Progress {
     fn planned(&mut self, runs: u64);
     fn ran(&mut self, what: &str);
+    /// The (trace, workload) the runs now starting belong to, when a run should be under the
+    /// `--cell-timeout` watchdog (see [`watched`]); `None` (the default) for no watchdog.
+    fn group(&self) -> Option<(&str, &str)> {
+        None
+    }
+}
+
+/// Runs `run` (one run of `subject`: a sample, a latency run, an encoding) with the watchdog's
+/// clock going, when `progress` names a group (see `watchdog.rs`).
+pub fn watched<T>(progress: &dyn Progress, subject: &str, run: impl FnOnce() -> T) -> T {
+    let _armed = progress.group().map(|(trace, workload)| {
+        crate::watchdog::arm(|| crate::watchdog::CellId {
+            subject: subject.to_owned(),
+            trace: trace.to_owned(),
+            workload: workload.to_owned(),
+        })
+    });
+    run()
 }
 
 /// One trace's txns as each of a set of subjects must receive them: built once per position
@@ -223,7 +241,7 @@ pub fn run_interleaved(
         if cells[i].status != Status::Ok {
             continue;
         }
-        match run_once(e) {
+        match watched(progress, e.info.name, || run_once(e)) {
             Ok(ns) => {
                 let want = (plan.budget_ns_per_cell / ns.max(1)) as usize;
                 let mut n = want.clamp(plan.min_samples, plan.max_samples);
@@ -258,7 +276,7 @@ pub fn run_interleaved(
             let share = needed[i] * (r + 1) / rounds - needed[i] * r / rounds;
             for _ in 0..share {
                 let e = &entries[i];
-                match run_once(e) {
+                match watched(progress, e.info.name, || run_once(e)) {
                     Ok(ns) => cells[i].samples_ns.push(ns),
                     Err((status, msg)) => {
                         // A subject that passed once and fails later is non-deterministic:

@@ -79,7 +79,9 @@ pub fn run_trace(
             if run.status != Status::Ok {
                 return MemoryCell { run, retained_bytes: None, peak_bytes: None };
             }
-            let out = Command::new(child).arg(e.info.name).arg(trace_name).arg(traces_dir).arg(granularity).output();
+            let mut cmd = Command::new(child);
+            cmd.arg(e.info.name).arg(trace_name).arg(traces_dir).arg(granularity);
+            let out = output_within(cmd, crate::watchdog::timeout());
             progress.ran(&format!("{trace_name} {}: memory", e.info.name));
             let fail = |mut run: CellRun, status: Status, message: String| {
                 run.status = status;
@@ -87,7 +89,11 @@ pub fn run_trace(
                 MemoryCell { run, retained_bytes: None, peak_bytes: None }
             };
             let out = match out {
-                Ok(out) => out,
+                Ok(Some(out)) => out,
+                Ok(None) => {
+                    let limit = crate::watchdog::timeout().unwrap_or_default().as_secs_f64();
+                    return fail(run, Status::Failed, format!("timed out: the run took over {limit} s (--cell-timeout); crdt-bench-mem was killed"));
+                }
                 Err(err) => return fail(run, Status::Failed, format!("could not run {}: {err}", child.display())),
             };
             let stdout = String::from_utf8_lossy(&out.stdout);
@@ -108,4 +114,39 @@ pub fn run_trace(
             }
         })
         .collect()
+}
+
+/// Runs `cmd` to completion and collects its output, or kills it once it has run for `limit`
+/// (`Ok(None)`). The child's output goes to temp files rather than pipes, so that a child
+/// writing a lot cannot block on a full pipe while this waits.
+fn output_within(mut cmd: Command, limit: Option<std::time::Duration>) -> std::io::Result<Option<std::process::Output>> {
+    let dir = std::env::temp_dir();
+    let stem = format!("crdt-bench-mem-{}-{:?}", std::process::id(), std::time::Instant::now());
+    let (out_path, err_path) = (dir.join(format!("{stem}.out")), dir.join(format!("{stem}.err")));
+    let mut child = cmd
+        .stdin(std::process::Stdio::null())
+        .stdout(std::fs::File::create(&out_path)?)
+        .stderr(std::fs::File::create(&err_path)?)
+        .spawn()?;
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break Some(status);
+        }
+        if limit.is_some_and(|l| started.elapsed() >= l) {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        // Memory cells are not timed, so polling costs them nothing but this thread's sleep.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let output = status.map(|status| std::process::Output {
+        status,
+        stdout: std::fs::read(&out_path).unwrap_or_default(),
+        stderr: std::fs::read(&err_path).unwrap_or_default(),
+    });
+    let _ = std::fs::remove_file(&out_path);
+    let _ = std::fs::remove_file(&err_path);
+    Ok(output)
 }

@@ -19,8 +19,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         path.file_name().and_then(|n| n.to_str()).unwrap_or("out"),
         std::process::id()
     ));
-    std::fs::write(&tmp, bytes).map_err(|e| anyhow::anyhow!("writing {}: {e}", tmp.display()))?;
+    // fsync before the rename: otherwise a crash of the machine (not just of this process)
+    // could leave the new name pointing at a file whose bytes never reached the disk.
+    let write = || -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        std::io::Write::write_all(&mut f, bytes)?;
+        f.sync_all()
+    };
+    write().map_err(|e| anyhow::anyhow!("writing {}: {e}", tmp.display()))?;
     std::fs::rename(&tmp, path).map_err(|e| anyhow::anyhow!("renaming to {}: {e}", path.display()))?;
+    // And the directory, so the rename itself is durable (best effort: not every platform
+    // can open a directory).
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
     Ok(())
 }
 
@@ -108,7 +122,24 @@ impl Results {
             } else {
                 ""
             },
-        )
+        ) + self.footer_tail().as_str()
+    }
+
+    /// The footer's newer parts: the cell timeout (files from before it have none) and, for a
+    /// run that did not finish, a warning that says so first.
+    fn footer_tail(&self) -> String {
+        let mut out = String::new();
+        if let Some(limit) = self.settings.cell_timeout_s {
+            out.push_str(&format!(" Cell timeout {limit} s per run."));
+        }
+        if self.incomplete {
+            out.push_str(&format!(
+                " **INCOMPLETE RUN**: interrupted with {} cells finished; `crdt-bench {} --resume DIR` on its run directory finishes it.",
+                self.cells.len(),
+                crate::rundir::command_of(self)
+            ));
+        }
+        out
     }
 
     /// The terminal report: one block per trace, then the summary matrix.

@@ -38,9 +38,15 @@ pub struct Results {
     pub steps: Vec<StepRecord>,
     pub traces: Vec<TraceRecord>,
     pub cells: Vec<Cell>,
-    /// Wall time of the whole run, seconds (loading, verification and drops included).
+    /// Wall time of the whole run, seconds (loading, verification and drops included; summed
+    /// over the sessions of a resumed run).
     #[serde(default)]
     pub wall_s: f64,
+    /// The run has not finished: this file holds the cells finished so far (a run writes it
+    /// after every trace and workload), and `compare --resume DIR` runs the rest. Absent, hence
+    /// `false`, in a finished run and in files from before the field existed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub incomplete: bool,
 }
 
 /// Settings that affect what a number means. Printed under every table.
@@ -55,6 +61,10 @@ pub struct Settings {
     pub traces_dir: String,
     pub position_unit: String,
     pub verification: String,
+    /// `--cell-timeout`: a run of a cell taking longer than this many seconds fails the cell.
+    /// Absent in files from before the limit existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cell_timeout_s: Option<f64>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -180,7 +190,47 @@ pub struct Cell {
     pub strategy: Option<String>,
 }
 
+/// The `N` of a `crdt-bench/results/vN` schema name.
+fn schema_version(schema: &str) -> Option<u32> {
+    schema.strip_prefix("crdt-bench/results/v")?.parse().ok()
+}
+
 impl Cell {
+    /// Why this cell cannot be true as written, if it cannot: a number must come from verified
+    /// samples, and a cell that failed has none.
+    pub fn contradiction(&self) -> Option<String> {
+        let timed = self.workload != "memory";
+        match self.status {
+            Status::Ok if timed && self.samples_ns.is_empty() => return Some("status ok but no samples".into()),
+            Status::Ok if !timed && self.bytes.is_none() => return Some("status ok but no bytes".into()),
+            Status::Ok => {}
+            other => {
+                let status = format!("{other:?}").to_lowercase();
+                if !self.samples_ns.is_empty() {
+                    return Some(format!("status {status} but {} samples", self.samples_ns.len()));
+                }
+                if self.median_ns.is_some() || self.bytes.is_some() {
+                    return Some(format!("status {status} but it has a median or a size"));
+                }
+            }
+        }
+        if self.samples_ns.contains(&0) {
+            return Some("a sample of 0 ns".into());
+        }
+        let summary = Summary::of(&self.samples_ns);
+        let recorded = [("median_ns", self.median_ns, summary.as_ref().map(|s| s.median_ns)), ("min_ns", self.min_ns, summary.as_ref().map(|s| s.min_ns))];
+        for (name, recorded, from_samples) in recorded {
+            match (recorded, from_samples) {
+                (Some(r), Some(s)) if (r - s).abs() > 1e-6 * s.abs().max(1.0) => {
+                    return Some(format!("{name} is {r} but its samples give {s}"));
+                }
+                (Some(_), None) => return Some(format!("{name} without samples")),
+                _ => {}
+            }
+        }
+        None
+    }
+
     pub fn summary(&self) -> Option<Summary> {
         if self.status == Status::Ok {
             Summary::of(&self.samples_ns)
@@ -208,16 +258,37 @@ pub fn now_rfc3339() -> String {
 }
 
 impl Results {
-    /// Reads and checks a results file: the schema must match.
+    /// Reads and checks a results file: the schema must match, and no cell may contradict
+    /// itself (see [`Cell::contradiction`]). Every error is one line naming the file and, for a
+    /// cell, its JSON path.
     pub fn read(path: &std::path::Path) -> anyhow::Result<Results> {
-        let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        let v: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{}: not JSON: {e}", path.display()))?;
+        let p = path.display();
+        let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{p}: cannot read: {e}"))?;
+        let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+            let hint = if e.is_eof() { " (truncated: the file ends mid-way)" } else { "" };
+            anyhow::anyhow!("{p}: not JSON{hint}: {e}")
+        })?;
         match v.get("schema").and_then(|s| s.as_str()) {
             Some(SCHEMA) => {}
-            other => anyhow::bail!("{}: schema is {other:?}, this tool reads \"{SCHEMA}\"", path.display()),
+            Some(newer) if schema_version(newer).is_some_and(|n| n > schema_version(SCHEMA).unwrap_or(0)) => anyhow::bail!(
+                "{p}: schema is \"{newer}\", written by a newer crdt-bench; this tool reads \"{SCHEMA}\" (update crdt-bench to read it)"
+            ),
+            other => anyhow::bail!("{p}: schema is {other:?}, this tool reads \"{SCHEMA}\""),
         }
-        serde_json::from_value(v).map_err(|e| anyhow::anyhow!("{}: not a valid {SCHEMA} file: {e}", path.display()))
+        // From the text, not the `Value`: serde then names the line and column of a bad field.
+        drop(v);
+        let results: Results =
+            serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{p}: not a valid {SCHEMA} file: {e}"))?;
+        for (i, c) in results.cells.iter().enumerate() {
+            if let Some(why) = c.contradiction() {
+                anyhow::bail!("{p}: cells[{i}] ({} on {}, {}): {why}", c.subject, c.trace, c.workload);
+            }
+            let same = |o: &&Cell| o.subject == c.subject && o.trace == c.trace && o.workload == c.workload;
+            if let Some(j) = results.cells[..i].iter().position(|o| same(&o)) {
+                anyhow::bail!("{p}: cells[{i}] ({} on {}, {}): the same cell as cells[{j}]", c.subject, c.trace, c.workload);
+            }
+        }
+        Ok(results)
     }
 
     /// Writes atomically: a temp file beside the target, then a rename.

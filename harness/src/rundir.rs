@@ -56,27 +56,34 @@ pub fn dir_name(results: &Results) -> String {
     format!("{date}-{host}-{}{suffix}", results.git.short())
 }
 
-/// Writes the run directory for `results` under `out_root` and points `latest[-<kind>]` at
-/// it. Returns the directory and the files in it.
-pub fn write_run(out_root: &Path, results: &Results) -> anyhow::Result<(PathBuf, Vec<PathBuf>)> {
-    let name = dir_name(results);
-    let dir = out_root.join(&name);
+/// Writes the finished run directory `dir` for `results` (normally `out_root/<dir_name>`) and
+/// points `latest[-<kind>]` beside it at it. Returns the files in it.
+///
+/// The directory is built whole beside `dir` and swapped in by renames (the old one, such as
+/// the run's own incomplete results, is moved aside first and removed last), so a kill at any
+/// point leaves either the old directory or the new one under `dir`.
+pub fn write_run(dir: &Path, results: &Results) -> anyhow::Result<Vec<PathBuf>> {
+    let out_root = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = dir.file_name().and_then(|n| n.to_str()).context("the run directory has no name")?.to_owned();
     let tmp = out_root.join(format!(".{name}.tmp-{}", std::process::id()));
+    let old = out_root.join(format!(".{name}.old-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
+    let _ = std::fs::remove_dir_all(&old);
     std::fs::create_dir_all(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
     results.write(&tmp.join("results.json"))?;
     render(results, &tmp)?;
     // Same day, same commit: the new run replaces the old one.
     if dir.exists() {
-        std::fs::remove_dir_all(&dir).with_context(|| format!("replacing {}", dir.display()))?;
+        std::fs::rename(dir, &old).with_context(|| format!("moving {} aside", dir.display()))?;
     }
-    std::fs::rename(&tmp, &dir).with_context(|| format!("moving the run into {}", dir.display()))?;
+    std::fs::rename(&tmp, dir).with_context(|| format!("moving the run into {}", dir.display()))?;
+    let _ = std::fs::remove_dir_all(&old);
     let command = run_kind(results);
     let latest = if command == "compare" { "latest".to_owned() } else { format!("latest-{command}") };
     point_latest(out_root, &latest, &name)?;
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
     files.sort();
-    Ok((dir, files))
+    Ok(files)
 }
 
 /// Everything derived from `results` into `dir`: results.csv, tables.md and every chart.

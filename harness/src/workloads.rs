@@ -82,7 +82,7 @@ pub fn run_trace(
             continue;
         }
         let codec = workload.codec(e);
-        let result = catch_unwind(AssertUnwindSafe(|| (codec.export)(inputs.get(e))))
+        let result = measure::watched(progress, e.info.name, || catch_unwind(AssertUnwindSafe(|| (codec.export)(inputs.get(e)))))
             .map_err(|_| (Status::Panicked, format!("encoding: {}", measure::take_panic_message())))
             .and_then(|r| r.map_err(from_error));
         match result {

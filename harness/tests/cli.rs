@@ -109,13 +109,13 @@ fn compare_writes_a_results_file_that_follows_the_contract() {
 
 #[test]
 fn a_wrong_result_is_reported_failed_with_exit_code_1_never_as_a_time() {
-    // Same length as the real result, different text: loads fine, fails verification.
-    let dir = trace_dir("bad", "Hellö world!");
-    let dir_ok = dir.clone();
+    // A subject that ends with the wrong text (same length, one char off): its cell fails
+    // verification and has no time; the table says FAILED.
+    let dir = trace_dir("bad", "Hello wörld!");
     let json = dir.join("r.json");
-    let (code, stdout, stderr) = run(bin()
-        .args(["compare", "--traces", "tiny", "--subjects", "string,rope", "--traces-dir"])
-        .arg(&dir_ok)
+    let (code, stdout, stderr) = run(with_broken(&mut bin())
+        .args(["compare", "--traces", "tiny", "--subjects", "test/wrong-text", "--traces-dir"])
+        .arg(&dir)
         .args(FAST)
         .arg("--json")
         .arg(&json)
@@ -128,6 +128,21 @@ fn a_wrong_result_is_reported_failed_with_exit_code_1_never_as_a_time() {
         assert_eq!(c["status"], "failed");
         assert!(c.get("median_ns").is_none() && c["samples_ns"].as_array().unwrap().is_empty(), "{c}");
     }
+}
+
+#[test]
+fn a_trace_whose_end_content_disagrees_is_bad_input_not_a_failed_cell() {
+    // Same length as the real result, different text: the loader replays it and says so.
+    let dir = trace_dir("badend", "Hellö world!");
+    let (code, stdout, stderr) = run(bin()
+        .args(["compare", "--traces", "tiny", "--subjects", "string,rope", "--traces-dir"])
+        .arg(&dir)
+        .args(FAST)
+        .arg("--out")
+        .arg(dir.join("out")));
+    assert_eq!(code, 2, "{stdout}\n{stderr}");
+    assert!(stderr.contains("tiny.json.gz: replaying the patches does not give endContent: the texts first differ at char 4"), "{stderr}");
+    assert!(!dir.join("out").exists(), "nothing written");
 }
 
 #[test]
@@ -490,16 +505,24 @@ fn workload_all_verifies_every_crdt_and_reports_sizes_memory_and_unsupported_rea
 
 #[test]
 fn a_failed_import_is_reported_failed_never_as_a_time() {
-    // Same length as the real result, different text: every imported replica fails verification.
-    let dir = trace_dir("remote-wrong", "Hellö world!");
-    let (code, stdout, stderr) = run(bin()
-        .args(["compare", "--workload", "remote", "--traces", "tiny", "--subjects", "engine,loro", "--traces-dir"])
+    // The broken subject's sync format is its text; the replica it imports ends one char off.
+    let dir = trace_dir("remote-wrong", "Hello wörld!");
+    let json = dir.join("r.json");
+    let (code, stdout, stderr) = run(with_broken(&mut bin())
+        .args(["compare", "--workload", "remote", "--traces", "tiny", "--subjects", "engine,test/wrong-text", "--traces-dir"])
         .arg(&dir)
         .args(FAST)
+        .arg("--json")
+        .arg(&json)
         .arg("--out")
         .arg(dir.join("out")));
     assert_eq!(code, 1, "stdout:\n{stdout}\nstderr:\n{stderr}");
     assert!(stdout.contains("FAILED"), "{stdout}");
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    for c in v["cells"].as_array().unwrap() {
+        let want = if c["subject"] == "engine" { "ok" } else { "failed" };
+        assert_eq!(c["status"], want, "{c}");
+    }
 }
 
 #[test]
@@ -518,4 +541,403 @@ fn a_closed_stdout_ends_the_listing_quietly() {
     assert!(!stderr.contains("panicked"), "a closed stdout made it panic:\n{stderr}");
     // 141 (128 + SIGPIPE) when the pipe was closed in time, 0 if it had printed everything.
     assert!(matches!(out.status.code(), Some(0) | Some(141)), "exit {:?}, stderr:\n{stderr}", out.status.code());
+}
+
+/// A fresh empty directory for one test.
+fn fresh_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("crdt-bench-cli-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Files and directories under `dir` (empty when it does not exist).
+fn entries_in(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir).map(|rd| rd.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect()).unwrap_or_default()
+}
+
+#[test]
+fn bad_trace_files_exit_2_with_one_line_naming_the_file_and_the_place_and_write_nothing() {
+    let seq_ok = r#"{"startContent":"","endContent":"ab","txns":[{"patches":[[0,0,"a"]]},{"patches":[[1,0,"b"]]}]}"#;
+    let gz = |json: &[u8]| {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(json).unwrap();
+        enc.finish().unwrap()
+    };
+    let truncated = {
+        let whole = gz(seq_ok.repeat(40).as_bytes());
+        whole[..whole.len() / 2].to_vec()
+    };
+    let sequential: Vec<(&str, Vec<u8>, &[&str])> = vec![
+        ("empty", Vec::new(), &["the file is empty"]),
+        ("notgzip", b"PK\x03\x04 not a gzip".to_vec(), &["JSON", "line 1 column 1"]),
+        ("truncated", truncated, &["gzip", "truncated"]),
+        ("notjson", gz(b"hello"), &["JSON", "line 1 column 1"]),
+        ("shape", gz(br#"{"endContent":"a","txns":[{"patches":[[0,"x","a"]]}]}"#), &["txn 0, patch 0", "del is not"]),
+        ("range", gz(br#"{"endContent":"a","txns":[{"patches":[[0,0,"a"]]},{"patches":[[5,0,"b"]]}]}"#), &["txn 1, patch 0", "past the end"]),
+        ("delrange", gz(br#"{"endContent":"","txns":[{"patches":[[0,0,"a"]]},{"patches":[[0,2,""]]}]}"#), &["txn 1, patch 0", "deleting 2"]),
+        ("emptypatch", gz(br#"{"endContent":"a","txns":[{"patches":[[0,0,"a"],[1,0,""]]}]}"#), &["txn 0, patch 1", "empty patch"]),
+        ("endtext", gz(seq_ok.replace(r#""endContent":"ab""#, r#""endContent":"aX""#).as_bytes()), &["does not give endContent", "char 1"]),
+        ("notutf8", gz(b"{\"endContent\":\"\xff\"}"), &["not UTF-8", "byte offset 15"]),
+        ("surrogate", gz(br#"{"endContent":"\ud800","txns":[]}"#), &["surrogate", "line 1 column"]),
+        ("notxns", gz(br#"{"startContent":"a","endContent":"a","txns":[]}"#), &["\"txns\" is empty"]),
+    ];
+    let conc_ok = r#"{"kind":"concurrent","endContent":"ab","numAgents":2,"txns":[
+        {"parents":[],"numChildren":1,"agent":0,"patches":[[0,0,"a"]]},
+        {"parents":[0],"numChildren":0,"agent":1,"patches":[[1,0,"b"]]}]}"#;
+    let concurrent: Vec<(&str, String, &[&str])> = vec![
+        ("cforward", conc_ok.replace(r#""parents":[],"numChildren":1"#, r#""parents":[1],"numChildren":1"#), &["txn 0", "parent 1 is not an earlier txn"]),
+        ("cfar", conc_ok.replace(r#""parents":[0]"#, r#""parents":[7]"#), &["txn 1", "parent 7"]),
+        ("cagent", conc_ok.replace(r#""agent":1"#, r#""agent":5"#), &["txn 1", "agent 5 out of range"]),
+        ("cchildren", conc_ok.replace(r#""numChildren":1"#, r#""numChildren":3"#), &["txn 0", "numChildren is 3 but 1"]),
+        ("cnotxns", r#"{"kind":"concurrent","endContent":"","numAgents":1,"txns":[]}"#.to_owned(), &["\"txns\" is empty"]),
+    ];
+    let dir = fresh_dir("badtraces");
+    std::fs::create_dir_all(dir.join("sequential")).unwrap();
+    std::fs::create_dir_all(dir.join("concurrent")).unwrap();
+    let mut cases: Vec<(&str, &str, &[&str])> = Vec::new();
+    for (name, bytes, needles) in &sequential {
+        std::fs::write(dir.join(format!("sequential/{name}.json.gz")), bytes).unwrap();
+        cases.push((name, "local", needles));
+    }
+    for (name, json, needles) in &concurrent {
+        std::fs::write(dir.join(format!("concurrent/{name}.json.gz")), gz(json.as_bytes())).unwrap();
+        cases.push((name, "concurrent", needles));
+    }
+    let out = dir.join("out");
+    for (name, workload, needles) in cases {
+        let (code, stdout, stderr) = run(bin()
+            .args(["compare", "--subjects", "string", "--no-progress", "--workload", workload, "--traces", name, "--traces-dir"])
+            .arg(&dir)
+            .arg("--out")
+            .arg(&out));
+        assert_eq!(code, 2, "{name}: {stdout}{stderr}");
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        let error = stderr.lines().find(|l| l.starts_with("error: ")).unwrap_or_else(|| panic!("{name}: no error line: {stderr}"));
+        assert!(error.contains(&format!("{name}.json.gz")), "{name}: the error names the file: {error}");
+        for n in needles {
+            assert!(error.contains(n), "{name}: {error:?} should say {n:?}");
+        }
+        assert!(entries_in(&out).is_empty(), "{name}: nothing is written for a bad trace: {:?}", entries_in(&out));
+    }
+}
+
+#[test]
+fn bad_arguments_exit_2_listing_the_valid_names_and_write_nothing() {
+    let dir = trace_dir("badargs", "Hello wörld!");
+    let out = dir.join("out");
+    let a_file = dir.join("a-file");
+    std::fs::write(&a_file, "x").unwrap();
+    let a_file = a_file.to_str().unwrap().to_owned();
+    let traces_dir = dir.to_str().unwrap().to_owned();
+    let cases: Vec<(Vec<&str>, Vec<&str>)> = vec![
+        (vec!["compare", "--subjects", "nosuch"], vec!["unknown subject \"nosuch\"", "Available:", "rope", "engine"]),
+        (vec!["compare", "--traces", "nosuch"], vec!["no trace named \"nosuch\"", "Available:", "tiny"]),
+        (vec!["compare", "--workload", "nosuch"], vec!["unknown workload \"nosuch\"", "local", "remote", "concurrent", "all"]),
+        (vec!["log", "--steps", "s99..s07"], vec!["no step \"s99\"", "s00-naive-vec"]),
+        (vec!["log", "--ablate", "--steps", "s01..s02"], vec!["cannot be used with"]),
+        (vec!["compare", "--cell-timeout", "0"], vec!["--cell-timeout must be a positive number of seconds"]),
+        (vec!["compare", "--traces", "tiny", "--budget", "0"], vec!["--budget must be positive"]),
+        (vec!["compare", "--granularity", "hourly"], vec!["invalid value 'hourly'", "per-txn", "whole-trace"]),
+        (vec!["compare", "--resume", &a_file], vec!["not a directory"]),
+        (vec!["compare", "--resume", &traces_dir], vec!["no results.json"]),
+    ];
+    for (args, needles) in cases {
+        let (code, stdout, stderr) =
+            run(bin().args(&args).args(["--no-progress", "--traces-dir"]).arg(&dir).arg("--out").arg(&out));
+        assert_eq!(code, 2, "{args:?}: {stdout}{stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        for n in needles {
+            assert!(stderr.contains(n), "{args:?}: {stderr:?} should say {n:?}");
+        }
+        assert!(entries_in(&out).is_empty(), "{args:?}: nothing written: {:?}", entries_in(&out));
+    }
+    // A --traces-dir that is a file, and an --out that cannot be created (under a file).
+    let (code, _, stderr) = run(bin().args(["compare", "--subjects", "string", "--traces", "tiny", "--traces-dir", &a_file]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains(&a_file) && stderr.contains("--traces-dir"), "{stderr}");
+    let (code, _, stderr) = run(bin()
+        .args(["compare", "--subjects", "string", "--traces", "tiny", "--traces-dir"])
+        .arg(&dir)
+        .args(FAST)
+        .args(["--out", &format!("{a_file}/reports")]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cannot create the run directory") && stderr.contains(&a_file), "{stderr}");
+}
+
+/// `plot`, `tables` and `ab --baseline` on a results file that is wrong in one way each.
+#[test]
+fn bad_results_files_exit_2_naming_the_file_and_the_place() {
+    let good: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(fixture()).unwrap()).unwrap();
+    let with = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut v = good.clone();
+        f(&mut v);
+        serde_json::to_string_pretty(&v).unwrap()
+    };
+    let text = serde_json::to_string_pretty(&good).unwrap();
+    let cases: Vec<(&str, String, Vec<&str>)> = vec![
+        ("schema", with(&|v| v["schema"] = "someone/else/v1".into()), vec!["schema is Some(\"someone/else/v1\")", "crdt-bench/results/v1"]),
+        ("newer", with(&|v| v["schema"] = "crdt-bench/results/v2".into()), vec!["written by a newer crdt-bench", "crdt-bench/results/v2"]),
+        ("truncated", String::from_utf8_lossy(&text.as_bytes()[..text.len() / 2]).into_owned(), vec!["not JSON (truncated", "line"]),
+        ("shape", with(&|v| v["cells"] = "many".into()), vec!["not a valid crdt-bench/results/v1 file", "expected a sequence", "at line"]),
+        ("nosamples", with(&|v| v["cells"][1]["samples_ns"] = serde_json::json!([])), vec!["cells[1]", "status ok but no samples"]),
+        ("median", with(&|v| v["cells"][0]["median_ns"] = 1.0.into()), vec!["cells[0]", "median_ns is 1 but its samples give"]),
+        ("failedwithsamples", with(&|v| v["cells"][6]["samples_ns"] = serde_json::json!([5, 6])), vec!["cells[6]", "status failed but 2 samples"]),
+        ("duplicate", with(&|v| {
+            let first = v["cells"][0].clone();
+            v["cells"].as_array_mut().unwrap().push(first);
+        }), vec!["cells[16]", "the same cell as cells[0]"]),
+    ];
+    let dir = fresh_dir("badresults");
+    let target = dir.join("target");
+    for (name, contents, needles) in cases {
+        let path = dir.join(format!("{name}.json"));
+        std::fs::write(&path, &contents).unwrap();
+        let baseline = target.join("crdt-bench/baselines").join(format!("{name}.json"));
+        std::fs::create_dir_all(baseline.parent().unwrap()).unwrap();
+        std::fs::write(&baseline, &contents).unwrap();
+        let out = dir.join(format!("plot-{name}"));
+        let commands: Vec<(&str, Command)> = vec![
+            ("plot", {
+                let mut c = bin();
+                c.arg("plot").arg(&path).arg("--out").arg(&out);
+                c
+            }),
+            ("tables", {
+                let mut c = bin();
+                c.arg("tables").arg(&path);
+                c
+            }),
+            ("ab --baseline", {
+                let mut c = bin();
+                c.args(["ab", "--baseline", name, "rope", "--no-progress"]).env("CARGO_TARGET_DIR", &target);
+                c
+            }),
+        ];
+        for (what, mut cmd) in commands {
+            let (code, stdout, stderr) = run(&mut cmd);
+            assert_eq!(code, 2, "{what} {name}: {stdout}{stderr}");
+            assert!(!stderr.contains("panicked"), "{what} {name}: {stderr}");
+            let error = stderr.lines().find(|l| l.starts_with("error: ")).unwrap_or_else(|| panic!("{what} {name}: {stderr}"));
+            assert!(error.contains(&format!("{name}.json")), "{what} {name}: names the file: {error}");
+            for n in &needles {
+                assert!(error.contains(n), "{what} {name}: {error:?} should say {n:?}");
+            }
+        }
+        assert!(entries_in(&out).is_empty(), "{name}: plot wrote nothing");
+    }
+}
+
+/// The test-only broken subjects (`adapters/src/broken.rs`) are registered for this child.
+fn with_broken(cmd: &mut Command) -> &mut Command {
+    cmd.env(adapters::ENV_TEST_SUBJECTS, "1")
+}
+
+/// Runs `compare` with `string`, `broken` and `rope` on the tiny trace; returns the exit code,
+/// stderr and the results file's cells.
+fn compare_with_broken(broken: &str, extra: &[&str]) -> (i32, String, Vec<serde_json::Value>) {
+    let dir = trace_dir(&format!("broken-{}", broken.replace('/', "-")), "Hello wörld!");
+    let json = dir.join("r.json");
+    let (code, stdout, stderr) = run(with_broken(&mut bin())
+        .args(["compare", "--traces", "tiny", "--subjects"])
+        .arg(format!("string,{broken},rope"))
+        .arg("--traces-dir")
+        .arg(&dir)
+        .args(FAST)
+        .args(extra)
+        .arg("--json")
+        .arg(&json)
+        .arg("--out")
+        .arg(dir.join("out")));
+    assert!(!stdout.is_empty(), "the tables are printed: {stderr}");
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap_or_else(|e| panic!("{e}: {stderr}"))).unwrap();
+    assert!(v.get("incomplete").is_none(), "a finished run is not marked incomplete");
+    (code, stderr, v["cells"].as_array().unwrap().clone())
+}
+
+fn assert_only_broken_failed(cells: &[serde_json::Value], broken: &str, status: &str, message: &str) {
+    assert_eq!(cells.len(), 3, "{cells:?}");
+    for c in cells {
+        if c["subject"] == broken {
+            assert_eq!(c["status"], status, "{c}");
+            assert!(c["message"].as_str().unwrap().contains(message), "{c}");
+            assert!(c["samples_ns"].as_array().unwrap().is_empty() && c.get("median_ns").is_none(), "no time for a failed cell: {c}");
+        } else {
+            assert_eq!(c["status"], "ok", "the other cells are kept: {c}");
+            assert!(c["median_ns"].as_f64().unwrap() > 0.0, "{c}");
+        }
+    }
+}
+
+#[test]
+fn a_panicking_subject_fails_only_its_own_cell() {
+    let (code, stderr, cells) = compare_with_broken("test/panic", &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_only_broken_failed(&cells, "test/panic", "panicked", "deliberate panic at txn 1");
+    assert!(stderr.contains("1 cell(s) failed") && stderr.contains("panicked  test/panic on tiny (local)"), "{stderr}");
+}
+
+#[test]
+fn a_subject_with_the_wrong_text_fails_only_its_own_cell() {
+    let (code, stderr, cells) = compare_with_broken("test/wrong-text", &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_only_broken_failed(&cells, "test/wrong-text", "failed", "first difference at char 11");
+    assert!(stderr.contains("failed    test/wrong-text on tiny (local): text differs"), "{stderr}");
+}
+
+#[test]
+fn a_hanging_subject_times_out_and_fails_only_its_own_cell() {
+    let started = std::time::Instant::now();
+    let (code, stderr, cells) = compare_with_broken("test/hang", &["--cell-timeout", "1"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_only_broken_failed(&cells, "test/hang", "failed", "timed out: a run took over 1 s (--cell-timeout)");
+    assert!(stderr.contains("test/hang on tiny (local) timed out after 1 s"), "{stderr}");
+    assert!(stderr.contains("failed    test/hang on tiny (local): timed out"), "the summary lists it: {stderr}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(60), "took {:?}", started.elapsed());
+}
+
+#[test]
+fn broken_subjects_are_hidden_without_the_environment_variable() {
+    let (code, stdout, _) = run(bin().arg("subjects").env_remove(adapters::ENV_TEST_SUBJECTS));
+    assert_eq!(code, 0);
+    assert!(stdout.contains("rope") && !stdout.contains("test/"), "{stdout}");
+    let (code, stdout, _) = run(with_broken(&mut bin()).arg("subjects"));
+    assert_eq!(code, 0);
+    assert!(["test/panic", "test/hang", "test/wrong-text"].iter().all(|s| stdout.contains(s)), "{stdout}");
+}
+
+/// Starts a real `compare --quick` run over two traces writing into `dir/out` (and `--json
+/// json`), waits until the first trace's cells are in its results file, and sends it `signal`
+/// (`KILL`, `TERM`, `INT`). Returns the run directory.
+#[cfg(unix)]
+fn start_and_interrupt(dir: &Path, json: &Path, signal: &str) -> PathBuf {
+    let out = dir.join("out");
+    // --budget 1: each cell of the second trace takes about a second, so the signal lands
+    // while it runs.
+    let mut child = bin()
+        .args(["compare", "--quick", "--budget", "1", "--traces", "sveltecomponent,rustcode", "--subjects", "string,rope,engine"])
+        .args(["--no-progress", "--traces-dir"])
+        .arg(real_traces())
+        .arg("--out")
+        .arg(&out)
+        .arg("--json")
+        .arg(json)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+    let run_dir = loop {
+        assert!(child.try_wait().unwrap().is_none(), "the run ended before it could be interrupted");
+        assert!(std::time::Instant::now() < deadline, "no cell finished in 5 minutes");
+        let found = std::fs::read_dir(&out).ok().and_then(|rd| {
+            rd.filter_map(Result::ok).map(|e| e.path()).find(|p| p.is_dir() && !p.file_name().unwrap().to_string_lossy().starts_with('.'))
+        });
+        let cells = found.as_ref().and_then(|d| std::fs::read_to_string(d.join("results.json")).ok()).and_then(|t| {
+            serde_json::from_str::<serde_json::Value>(&t).ok().map(|v| v["cells"].as_array().map_or(0, Vec::len))
+        });
+        if cells.is_some_and(|n| n > 0) {
+            break found.unwrap();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let status = Command::new("kill").arg(format!("-{signal}")).arg(child.id().to_string()).status().unwrap();
+    assert!(status.success(), "kill -{signal}");
+    let status = child.wait().unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    assert!(status.signal().is_some(), "ended by the signal, not by finishing: {status:?}");
+    run_dir
+}
+
+/// SIGTERM and SIGINT (Ctrl-C) leave a valid, incomplete results file, as SIGKILL does.
+#[cfg(unix)]
+#[test]
+fn a_terminated_or_interrupted_run_keeps_its_finished_cells() {
+    for signal in ["TERM", "INT"] {
+        let dir = fresh_dir(&format!("signal-{signal}"));
+        let run_dir = start_and_interrupt(&dir, &dir.join("final.json"), signal);
+        let (code, stdout, stderr) = run(bin().arg("tables").arg(run_dir.join("results.json")));
+        assert_eq!(code, 0, "{signal}: {stderr}");
+        assert!(stdout.contains("INCOMPLETE RUN") && stdout.contains("sveltecomponent"), "{signal}: {stdout}");
+    }
+}
+
+/// Kills a real `compare --quick` run with SIGKILL after its first trace, checks that the
+/// partial results file is valid, marked incomplete and accepted by `plot` and `tables`, then
+/// finishes it with `--resume` without redoing the finished cells.
+#[cfg(unix)]
+#[test]
+fn a_killed_run_keeps_its_finished_cells_and_resume_completes_it() {
+    let dir = fresh_dir("resume");
+    let json = dir.join("final.json");
+    let run_dir = start_and_interrupt(&dir, &json, "KILL");
+    let partial: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(run_dir.join("results.json")).unwrap()).unwrap();
+    assert_eq!(partial["incomplete"], true, "{partial}");
+    let cells = partial["cells"].as_array().unwrap();
+    assert_eq!(cells.len(), 3, "the first trace's cells: {cells:?}");
+    assert!(cells.iter().all(|c| c["trace"] == "sveltecomponent" && c["status"] == "ok"), "{cells:?}");
+    assert!(!json.exists(), "--json is written when the run finishes");
+
+    // plot and tables accept it, and say it is incomplete.
+    let figures = dir.join("figures");
+    let (code, _, stderr) = run(bin().arg("plot").arg(run_dir.join("results.json")).arg("--out").arg(&figures));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(figures.join("comparison-sveltecomponent.svg").is_file());
+    assert!(std::fs::read_to_string(figures.join("tables.md")).unwrap().contains("INCOMPLETE RUN"));
+    let (code, stdout, stderr) = run(bin().arg("tables").arg(run_dir.join("results.json")));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("INCOMPLETE RUN") && stderr.contains("incomplete run"), "{stdout}\n{stderr}");
+
+    // A conflicting flag is refused; nothing changes.
+    let (code, _, stderr) = run(bin().arg("compare").arg("--resume").arg(&run_dir).args(["--subjects", "string"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--subjects string conflicts with the run, which was started with --subjects string,rope,engine"), "{stderr}");
+
+    // --resume runs the rest only.
+    let (code, stdout, stderr) = run(bin().arg("compare").arg("--resume").arg(&run_dir).arg("--no-progress"));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("rustcode") && !stdout.contains("INCOMPLETE"), "the finished run's tables: {stdout}");
+    assert!(!stderr.contains("sveltecomponent: 3 subjects"), "the finished trace is not run again: {stderr}");
+    let done: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(run_dir.join("results.json")).unwrap()).unwrap();
+    assert!(done.get("incomplete").is_none(), "complete now");
+    let cells = done["cells"].as_array().unwrap();
+    assert_eq!(cells.len(), 6, "{cells:?}");
+    for c in partial["cells"].as_array().unwrap() {
+        let same = cells.iter().find(|d| d["subject"] == c["subject"] && d["trace"] == c["trace"]).unwrap();
+        assert_eq!(same["samples_ns"], c["samples_ns"], "a finished cell is kept, not redone");
+    }
+    assert!(cells.iter().filter(|c| c["trace"] == "rustcode").all(|c| c["status"] == "ok"), "{cells:?}");
+    assert_eq!(done["command"], partial["command"], "the recorded command line stays the original");
+    assert!(json.is_file() && run_dir.join("tables.md").is_file() && run_dir.join("comparison-rustcode.png").is_file());
+    // And once complete, there is nothing to resume.
+    let (code, _, stderr) = run(bin().arg("compare").arg("--resume").arg(&run_dir));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("that run is complete"), "{stderr}");
+}
+
+#[test]
+fn a_hanging_subject_in_the_memory_workload_has_its_child_killed() {
+    let dir = trace_dir("hang-memory", "Hello wörld!");
+    let json = dir.join("r.json");
+    let (code, stdout, stderr) = run(with_broken(&mut bin())
+        .args(["compare", "--workload", "memory", "--traces", "tiny", "--subjects", "string,test/hang", "--cell-timeout", "1", "--traces-dir"])
+        .arg(&dir)
+        .args(FAST)
+        .arg("--json")
+        .arg(&json)
+        .arg("--out")
+        .arg(dir.join("out")));
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let cells = v["cells"].as_array().unwrap();
+    assert_eq!(cells.len(), 2, "{cells:?}");
+    for c in cells {
+        if c["subject"] == "test/hang" {
+            assert_eq!(c["status"], "failed", "{c}");
+            assert!(c["message"].as_str().unwrap().contains("timed out") && c.get("bytes").is_none(), "{c}");
+        } else {
+            assert_eq!(c["status"], "ok", "{c}");
+            assert!(c["bytes"].as_u64().unwrap() > 0, "{c}");
+        }
+    }
 }

@@ -30,6 +30,12 @@ pub enum TraceErrorKind {
     EndLengthMismatch { replayed_chars: usize, end_content_chars: usize },
     /// `numChildren` disagrees with the number of txns naming this txn as a parent.
     ChildCountMismatch { declared: usize, actual: usize },
+    /// Replaying the patches gives a text of the right length that is not `endContent`.
+    EndContentMismatch { at_char: usize },
+    /// `txns` is an empty array: there is nothing to replay or time.
+    NoTxns,
+    /// The file (decompressed) is larger than the loader's limit.
+    TooLarge { limit_bytes: u64 },
 }
 
 impl TraceError {
@@ -75,6 +81,17 @@ impl fmt::Display for TraceError {
             TraceErrorKind::ChildCountMismatch { declared, actual } => write!(
                 f,
                 "numChildren is {declared} but {actual} later txns name it as a parent"
+            ),
+            TraceErrorKind::EndContentMismatch { at_char } => write!(
+                f,
+                "replaying the patches does not give endContent: the texts first differ at char {at_char}"
+            ),
+            TraceErrorKind::NoTxns => write!(f, "malformed trace: \"txns\" is empty (nothing to replay)"),
+            TraceErrorKind::TooLarge { limit_bytes } => write!(
+                f,
+                "larger than the loader's limit of {} MiB decompressed (set {} to raise it)",
+                limit_bytes >> 20,
+                crate::load::ENV_MAX_TRACE_MIB
             ),
         }
     }

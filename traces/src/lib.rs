@@ -31,6 +31,6 @@ pub mod units;
 
 pub use error::{TraceError, TraceErrorKind};
 pub use find::{default_data_dir, repo_root, LoadByNameError, Located, NotFound, TraceDir, TraceKind, TraceRef, ENV_TRACES_DIR, STANDARD_TRACES};
-pub use load::{load_concurrent, load_sequential, parse_concurrent, parse_sequential};
+pub use load::{load_concurrent, load_sequential, parse_concurrent, parse_sequential, DEFAULT_MAX_TRACE_BYTES, ENV_MAX_TRACE_MIB};
 pub use model::{ConcurrentTrace, ConcurrentTxn, Patch, SequentialTrace, Txn};
 pub use stats::TraceStats;

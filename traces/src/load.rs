@@ -23,17 +23,63 @@ pub fn load_concurrent(path: &Path, name: &str) -> Result<ConcurrentTrace, Trace
     parse_concurrent(path, name, &json)
 }
 
+/// The most bytes a trace may have, decompressed, unless [`ENV_MAX_TRACE_MIB`] says otherwise.
+/// The largest real trace is 16 MB; a parsed `serde_json::Value` takes several times its text,
+/// so a file of several hundred MB would exhaust memory. Refusing it up front, with the limit
+/// named, beats being killed by the kernel half-way through a run.
+pub const DEFAULT_MAX_TRACE_BYTES: u64 = 128 << 20;
+
+/// Environment variable that raises (or lowers) [`DEFAULT_MAX_TRACE_BYTES`], in MiB.
+pub const ENV_MAX_TRACE_MIB: &str = "CRDT_BENCH_MAX_TRACE_MIB";
+
+fn max_trace_bytes() -> u64 {
+    std::env::var(ENV_MAX_TRACE_MIB)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map_or(DEFAULT_MAX_TRACE_BYTES, |mib| mib.saturating_mul(1 << 20))
+}
+
 fn read_json(path: &Path) -> Result<Value, TraceError> {
-    let bytes = std::fs::read(path).map_err(|e| TraceError::new(path, K::Io(e)))?;
-    let text = if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut s = String::new();
-        flate2::read::GzDecoder::new(&bytes[..])
-            .read_to_string(&mut s)
-            .map_err(|e| TraceError::new(path, K::Decode(format!("gzip: {e}"))))?;
-        s
+    let limit = max_trace_bytes();
+    let io = |e| TraceError::new(path, K::Io(e));
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if meta.is_dir() {
+        return Err(io(std::io::Error::other("it is a directory")));
+    }
+    if meta.len() == 0 {
+        return Err(TraceError::new(path, K::Decode("the file is empty".into())));
+    }
+    let mut magic = [0u8; 2];
+    let gzipped = file.read_exact(&mut magic).is_ok() && magic == [0x1f, 0x8b];
+    if !gzipped && meta.len() > limit {
+        return Err(TraceError::new(path, K::TooLarge { limit_bytes: limit }));
+    }
+    std::io::Seek::rewind(&mut file).map_err(io)?;
+    // Read at most `limit + 1` bytes: one more than allowed proves the file too large without
+    // reading (or inflating) the rest of it.
+    let mut bytes = Vec::new();
+    let read = if gzipped {
+        flate2::read::GzDecoder::new(std::io::BufReader::new(file)).take(limit + 1).read_to_end(&mut bytes)
     } else {
-        String::from_utf8(bytes).map_err(|e| TraceError::new(path, K::Decode(format!("not UTF-8: {e}"))))?
+        file.take(limit + 1).read_to_end(&mut bytes)
     };
+    if let Err(e) = read {
+        let what = if gzipped { "gzip" } else { "reading" };
+        return Err(TraceError::new(
+            path,
+            K::Decode(format!("{what}: {e} after {} decompressed bytes (truncated or corrupt file?)", bytes.len())),
+        ));
+    }
+    if bytes.len() as u64 > limit {
+        return Err(TraceError::new(path, K::TooLarge { limit_bytes: limit }));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let place = if gzipped { "decompressed byte offset" } else { "byte offset" };
+        TraceError::new(path, K::Decode(format!("not UTF-8 at {place} {at}")))
+    })?;
+    // serde_json rejects lone surrogates (`"\ud800"`) in strings, naming line and column.
     serde_json::from_str(&text).map_err(|e| TraceError::new(path, K::Decode(format!("JSON: {e}"))))
 }
 
@@ -111,6 +157,9 @@ pub fn parse_sequential(path: &Path, name: &str, json: &Value) -> Result<Sequent
     };
     let end_content = string(path, field(path, root, "endContent")?, "endContent")?;
     let raw_txns = array(path, field(path, root, "txns")?, "txns")?;
+    if raw_txns.is_empty() {
+        return Err(TraceError::new(path, K::NoTxns));
+    }
     let mut txns = Vec::with_capacity(raw_txns.len());
     let mut len_chars = start_content.chars().count();
     for (t, v) in raw_txns.iter().enumerate() {
@@ -125,7 +174,15 @@ pub fn parse_sequential(path: &Path, name: &str, json: &Value) -> Result<Sequent
     if len_chars != end_content_chars {
         return Err(TraceError::new(path, K::EndLengthMismatch { replayed_chars: len_chars, end_content_chars }));
     }
-    Ok(SequentialTrace { name: name.to_owned(), start_content, end_content, txns })
+    // Lengths agree; the text itself must too, or every subject would "fail verification" on
+    // what is really a broken file. One replay on a String (in range: checked above).
+    let trace = SequentialTrace { name: name.to_owned(), start_content, end_content, txns };
+    let replayed = crate::units::replay_on_string(&trace, |_, _, _| {});
+    if replayed != trace.end_content {
+        let at_char = replayed.chars().zip(trace.end_content.chars()).position(|(a, b)| a != b).unwrap_or(0);
+        return Err(TraceError::new(path, K::EndContentMismatch { at_char }));
+    }
+    Ok(trace)
 }
 
 /// Converts and validates an already-parsed concurrent trace. Positions cannot be range-checked
@@ -139,6 +196,9 @@ pub fn parse_concurrent(path: &Path, name: &str, json: &Value) -> Result<Concurr
     let end_content = string(path, field(path, root, "endContent")?, "endContent")?;
     let num_agents = count(path, field(path, root, "numAgents")?, "numAgents")?;
     let raw_txns = array(path, field(path, root, "txns")?, "txns")?;
+    if raw_txns.is_empty() {
+        return Err(TraceError::new(path, K::NoTxns));
+    }
     let mut txns: Vec<ConcurrentTxn> = Vec::with_capacity(raw_txns.len());
     for (t, v) in raw_txns.iter().enumerate() {
         let at = |e: TraceError| e.at(t, None);

@@ -46,28 +46,40 @@ pub fn txns_in_unit(trace: &SequentialTrace, unit: PosUnit) -> Vec<Txn> {
     if unit == PosUnit::CodePoint {
         return trace.txns.clone();
     }
+    let mut txns: Vec<Txn> = Vec::with_capacity(trace.txns.len());
+    replay_on_string(trace, |txn, doc, p| {
+        // A txn may have no patches: keep every txn, in place.
+        while txns.len() <= txn {
+            txns.push(Txn::default());
+        }
+        let start_byte = byte_of_char(doc, p.pos_chars);
+        let end_byte = start_byte + byte_of_char(&doc[start_byte..], p.del_chars);
+        txns[txn].patches.push(Patch {
+            pos_chars: unit.len_of(&doc[..start_byte]),
+            del_chars: unit.len_of(&doc[start_byte..end_byte]),
+            ins: p.ins.clone(),
+        });
+    });
+    txns.resize_with(trace.txns.len(), Txn::default);
+    txns
+}
+
+/// **The** plain replay of a trace: its patches applied in order to its start text on a
+/// `String`, returning the final text. `before_each(txn_index, doc, patch)` sees the document
+/// just before each patch (unit conversion reads positions there). The loader uses it to check
+/// `endContent`; [`txns_in_unit`] to convert positions. Panics on an out-of-range patch, which
+/// the loader rules out before calling it.
+pub fn replay_on_string(trace: &SequentialTrace, mut before_each: impl FnMut(usize, &str, &Patch)) -> String {
     let mut doc = trace.start_content.clone();
-    trace
-        .txns
-        .iter()
-        .map(|txn| Txn {
-            patches: txn
-                .patches
-                .iter()
-                .map(|p| {
-                    let start_byte = byte_of_char(&doc, p.pos_chars);
-                    let end_byte = start_byte + byte_of_char(&doc[start_byte..], p.del_chars);
-                    let converted = Patch {
-                        pos_chars: unit.len_of(&doc[..start_byte]),
-                        del_chars: unit.len_of(&doc[start_byte..end_byte]),
-                        ins: p.ins.clone(),
-                    };
-                    doc.replace_range(start_byte..end_byte, &p.ins);
-                    converted
-                })
-                .collect(),
-        })
-        .collect()
+    for (t, txn) in trace.txns.iter().enumerate() {
+        for p in &txn.patches {
+            before_each(t, &doc, p);
+            let start_byte = byte_of_char(&doc, p.pos_chars);
+            let end_byte = start_byte + byte_of_char(&doc[start_byte..], p.del_chars);
+            doc.replace_range(start_byte..end_byte, &p.ins);
+        }
+    }
+    doc
 }
 
 /// Byte offset of code point `pos_chars` in `s` (`s.len()` when it is the end), by SIMD

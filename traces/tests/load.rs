@@ -169,3 +169,140 @@ fn every_real_trace_loads() {
         }
     }
 }
+
+/// A fresh directory for one test's hand-made files.
+fn temp_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("crdt-bench-traces-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn gz_bytes(bytes: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(bytes).unwrap();
+    enc.finish().unwrap()
+}
+
+/// Loads `bytes` written to `dir/name` as a sequential trace; the error must name the file
+/// and contain every one of `needles`.
+fn bytes_err(dir: &std::path::Path, name: &str, bytes: &[u8], needles: &[&str]) -> traces::TraceError {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let e = load_sequential(&path, name).expect_err("bad bytes must be rejected");
+    let msg = e.to_string();
+    assert!(msg.starts_with(&*path.to_string_lossy()), "names the file first: {msg}");
+    assert!(!msg.contains('\n'), "one line: {msg}");
+    for n in needles {
+        assert!(msg.contains(n), "{name}: {msg:?} should contain {n:?}");
+    }
+    e
+}
+
+const GOOD: &str = r#"{"startContent":"","endContent":"ab","txns":[{"patches":[[0,0,"ab"]]}]}"#;
+
+#[test]
+fn rejects_empty_truncated_and_non_gzip_files_naming_the_place() {
+    let dir = temp_dir("bytes");
+    let e = bytes_err(&dir, "empty.json.gz", b"", &["the file is empty"]);
+    assert!(matches!(e.kind, TraceErrorKind::Decode(_)), "{e}");
+    // Not gzip and not JSON either: plain bytes are parsed as JSON and fail at line 1.
+    bytes_err(&dir, "notgzip.json.gz", b"PK\x03\x04 this is a zip", &["JSON", "line 1 column 1"]);
+    // A good file cut in half: gzip says where it stopped.
+    let whole = gz_bytes(GOOD.repeat(50).as_bytes());
+    bytes_err(&dir, "truncated.json.gz", &whole[..whole.len() / 2], &["gzip", "decompressed bytes", "truncated"]);
+    // Gzip of something that is not JSON.
+    bytes_err(&dir, "notjson.json.gz", &gz_bytes(b"hello, world"), &["JSON", "line 1 column 1"]);
+    // JSON cut short (gzip intact).
+    bytes_err(&dir, "shortjson.json.gz", &gz_bytes(&GOOD.as_bytes()[..40]), &["JSON", "EOF", "column 40"]);
+    // The good file itself loads, gzipped or not.
+    std::fs::write(dir.join("good.json.gz"), gz_bytes(GOOD.as_bytes())).unwrap();
+    assert!(load_sequential(&dir.join("good.json.gz"), "good").is_ok());
+    std::fs::write(dir.join("good.json"), GOOD).unwrap();
+    assert!(load_sequential(&dir.join("good.json"), "good").is_ok());
+}
+
+#[test]
+fn rejects_invalid_utf8_and_lone_surrogates() {
+    let dir = temp_dir("utf8");
+    let mut bad = br#"{"startContent":"","endContent":"a"#.to_vec();
+    let offset = bad.len();
+    bad.extend_from_slice(b"\xff\"}");
+    bytes_err(&dir, "raw.json", &bad, &["not UTF-8", &format!("byte offset {offset}")]);
+    bytes_err(&dir, "gz.json.gz", &gz_bytes(&bad), &["not UTF-8", &format!("decompressed byte offset {offset}")]);
+    let surrogate = r#"{"startContent":"","endContent":"\ud800","txns":[{"patches":[[0,0,"\ud800"]]}]}"#;
+    bytes_err(&dir, "surrogate.json.gz", &gz_bytes(surrogate.as_bytes()), &["JSON", "surrogate", "line 1 column"]);
+}
+
+#[test]
+fn rejects_a_directory_and_an_unreadable_path() {
+    let dir = temp_dir("dir");
+    std::fs::create_dir_all(dir.join("adir.json.gz")).unwrap();
+    let e = load_sequential(&dir.join("adir.json.gz"), "adir").unwrap_err();
+    assert!(matches!(e.kind, TraceErrorKind::Io(_)) && e.to_string().contains("cannot read: it is a directory"), "{e}");
+    // A path through a regular file cannot be opened (works as root, unlike a chmod).
+    std::fs::write(dir.join("plain"), "x").unwrap();
+    let e = load_sequential(&dir.join("plain/inside.json.gz"), "inside").unwrap_err();
+    assert!(matches!(e.kind, TraceErrorKind::Io(_)) && e.to_string().contains("cannot read"), "{e}");
+}
+
+#[test]
+fn rejects_a_final_text_that_differs_from_end_content() {
+    // Same length, different text: the lengths agree, the replayed text does not.
+    let e = seq_err("text", r#"{"startContent":"","endContent":"abXd","txns":[{"patches":[[0,0,"abcd"]]}]}"#);
+    assert!(matches!(e.kind, TraceErrorKind::EndContentMismatch { at_char: 2 }), "{e}");
+    assert!(e.to_string().contains("first differ at char 2"), "{e}");
+}
+
+#[test]
+fn rejects_traces_without_txns() {
+    let e = seq_err("notxns", r#"{"startContent":"a","endContent":"a","txns":[]}"#);
+    assert!(matches!(e.kind, TraceErrorKind::NoTxns), "{e}");
+    assert!(e.to_string().contains("\"txns\" is empty"), "{e}");
+    let e = conc_err("cnotxns", r#"{"kind":"concurrent","endContent":"","numAgents":1,"txns":[]}"#);
+    assert!(matches!(e.kind, TraceErrorKind::NoTxns), "{e}");
+}
+
+#[test]
+fn rejects_parents_out_of_range_and_wrong_concurrent_shapes() {
+    let json = r#"{"kind":"concurrent","endContent":"a","numAgents":1,"txns":[{"parents":[99],"numChildren":0,"agent":0,"patches":[[0,0,"a"]]}]}"#;
+    let e = conc_err("cfar", json);
+    assert!(matches!(e.kind, TraceErrorKind::ParentNotBefore { parent: 99 }), "{e}");
+    assert!(e.to_string().contains("txn 0: parent 99 is not an earlier txn"), "{e}");
+    let e = conc_err("cself", &json.replace("[99]", "[0]"));
+    assert!(matches!(e.kind, TraceErrorKind::ParentNotBefore { parent: 0 }), "{e}");
+    for (name, from, to, needle) in [
+        ("cnoagents", r#""numAgents":1"#, r#""numAgents":"one""#, "numAgents"),
+        ("cparentstr", r#""parents":[]"#, r#""parents":["x"]"#, "parent is not a non-negative integer"),
+        ("cnopatches", r#","patches":[[0,0,"a"]]"#, "", "patches"),
+        ("cemptypatch", r#"[0,0,"a"]"#, r#"[0,0,""]"#, "empty patch"),
+    ] {
+        let e = conc_err(name, &json.replace("[99]", "[]").replace(from, to));
+        assert!(e.to_string().contains(needle), "{name}: {e}");
+    }
+}
+
+#[test]
+fn refuses_a_huge_file_with_a_clear_limit_instead_of_running_out_of_memory() {
+    // A gzip bomb: 129 MiB of spaces (valid JSON whitespace) in well under a MB of gzip. The
+    // loader stops inflating one byte past its limit.
+    let dir = temp_dir("huge");
+    let path = dir.join("huge.json.gz");
+    let mut enc = flate2::write::GzEncoder::new(std::fs::File::create(&path).unwrap(), flate2::Compression::fast());
+    let chunk = vec![b' '; 1 << 20];
+    for _ in 0..129 {
+        enc.write_all(&chunk).unwrap();
+    }
+    enc.write_all(GOOD.as_bytes()).unwrap();
+    enc.finish().unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() < 10 << 20);
+    let e = load_sequential(&path, "huge").unwrap_err();
+    assert!(matches!(e.kind, TraceErrorKind::TooLarge { limit_bytes } if limit_bytes == traces::DEFAULT_MAX_TRACE_BYTES), "{e}");
+    assert!(e.to_string().contains("limit of 128 MiB") && e.to_string().contains(traces::ENV_MAX_TRACE_MIB), "{e}");
+    // A plain (not gzipped) file past the limit is refused from its size, without reading it:
+    // a sparse file of 300 MB takes no disk space.
+    let plain = dir.join("huge.json");
+    std::fs::File::create(&plain).unwrap().set_len(300 << 20).unwrap();
+    let e = load_sequential(&plain, "huge").unwrap_err();
+    assert!(matches!(e.kind, TraceErrorKind::TooLarge { .. }), "{e}");
+}
