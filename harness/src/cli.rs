@@ -179,6 +179,13 @@ pub struct CompareArgs {
     /// [default: 600].
     #[arg(long, value_name = "SECONDS")]
     pub cell_timeout: Option<f64>,
+    /// How the concurrent workload gives each txn a replica holding the merge of its parents:
+    /// `fork-per-txn` (right for every history) or `per-agent` (one long-lived replica per
+    /// agent, no fork; only for histories where each parent is still its agent's latest txn
+    /// when used: checked per trace, and a trace it does not suit gets unsupported cells that
+    /// name the txn). Named in the results and under the table.
+    #[arg(long, value_enum, default_value_t = crate::workloads::ConcurrentStrategy::ForkPerTxn, value_name = "STRATEGY")]
+    pub concurrent_strategy: crate::workloads::ConcurrentStrategy,
     /// Finish the interrupted run in DIR (a run directory with an incomplete results.json):
     /// same settings as recorded there, running only the cells it does not have yet. Other
     /// flags may be given only with the values the run was started with.

@@ -327,6 +327,7 @@ fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow:
             position_unit: "Unicode code points (converted before timing for subjects that count otherwise)".into(),
             verification: "every sample's final text compared with endContent, outside the timed region".into(),
             cell_timeout_s: Some(cell_timeout_s),
+            concurrent_strategy: workloads.contains(&"concurrent").then_some(args.concurrent_strategy),
         },
         subjects: entries.iter().map(|e| SubjectRecord::from(&e.info)).collect(),
         steps: StepRecord::for_subjects(&entries.iter().map(|e| e.info.name).collect::<Vec<_>>()),
@@ -483,10 +484,14 @@ fn measure_entries(args: &CompareArgs, entries: Vec<adapters::Entry>) -> anyhow:
             run.patches = stats.patches;
         }
         progress.group = Some((tr.name.clone(), "concurrent".to_owned()));
-        let runs = crate::workloads::run_concurrent_trace(trace, &todo, &plan, &mut progress);
+        let runs = crate::workloads::run_concurrent_trace(trace, &todo, &plan, args.concurrent_strategy, &mut progress);
         progress.group = None;
         let strategy = |subject: &str| {
-            entries.iter().find(|e| e.info.name == subject).map(|e| e.concurrent_strategy).filter(|s| !s.is_empty())
+            let own = entries.iter().find(|e| e.info.name == subject).map(|e| e.concurrent_strategy).filter(|s| !s.is_empty());
+            match args.concurrent_strategy {
+                crate::workloads::ConcurrentStrategy::ForkPerTxn => own,
+                crate::workloads::ConcurrentStrategy::PerAgent => own.map(|_| crate::workloads::ConcurrentStrategy::PER_AGENT),
+            }
         };
         let new_cells = runs
             .into_iter()
@@ -838,6 +843,7 @@ fn compare_flags(a: &CompareArgs) -> Vec<(&'static str, String)> {
         ("--out", format!("{:?}", a.out)),
         ("--save-baseline", format!("{:?}", a.save_baseline)),
         ("--cell-timeout", format!("{:?}", a.cell_timeout)),
+        ("--concurrent-strategy", format!("{:?}", a.concurrent_strategy)),
     ]
 }
 

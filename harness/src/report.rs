@@ -132,6 +132,15 @@ impl Results {
         if let Some(limit) = self.settings.cell_timeout_s {
             out.push_str(&format!(" Cell timeout {limit} s per run."));
         }
+        match self.settings.concurrent_strategy {
+            Some(crate::workloads::ConcurrentStrategy::PerAgent) => {
+                out.push_str(" Concurrent traces replayed per agent (--concurrent-strategy per-agent).")
+            }
+            Some(crate::workloads::ConcurrentStrategy::ForkPerTxn) => {
+                out.push_str(" Concurrent traces replayed with a fork per txn (--concurrent-strategy fork-per-txn).")
+            }
+            None => {}
+        }
         if self.incomplete {
             out.push_str(&format!(
                 " **INCOMPLETE RUN**: interrupted with {} cells finished; `crdt-bench {} --resume DIR` on its run directory finishes it.",

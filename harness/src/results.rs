@@ -65,6 +65,10 @@ pub struct Settings {
     /// Absent in files from before the limit existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cell_timeout_s: Option<f64>,
+    /// `--concurrent-strategy`, for runs with the concurrent workload (absent otherwise, and in
+    /// files from before the choice existed: those forked per txn).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrent_strategy: Option<crate::workloads::ConcurrentStrategy>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

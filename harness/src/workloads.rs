@@ -114,6 +114,28 @@ pub fn run_trace(
         .collect()
 }
 
+/// How the `concurrent` workload gives each txn a replica holding the merge of its parents.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConcurrentStrategy {
+    /// Fork a replica per txn from its first parent (taken over, not copied, by the parent's
+    /// last child where the library can change a replica's agent) and merge the other
+    /// parents into it: right for every history.
+    #[default]
+    ForkPerTxn,
+    /// One long-lived replica per agent, merging from each parent's agent what it lacks: no
+    /// fork at all, but right only when each parent is still its agent's latest txn when used
+    /// (checked per trace; a trace it does not suit gets unsupported cells naming the txn).
+    PerAgent,
+}
+
+impl ConcurrentStrategy {
+    /// For the cells' `strategy`: how replicas are made, in the per-agent case (the fork per
+    /// txn case is each subject's own `concurrent_strategy` text).
+    pub const PER_AGENT: &'static str =
+        "per agent (one long-lived replica per agent, merging from each parent's agent what it lacks; no fork)";
+}
+
 /// The `concurrent` workload on one concurrent trace: samples as the local workload's
 /// ([`measure::run_interleaved`]), each one replay of the whole DAG
 /// ([`adapters::concurrent::replay_concurrent`], fork per txn) verified against `endContent`.
@@ -122,9 +144,25 @@ pub fn run_concurrent_trace(
     trace: &traces::ConcurrentTrace,
     entries: &[Entry],
     plan: &SamplingPlan,
+    strategy: ConcurrentStrategy,
     progress: &mut dyn Progress,
 ) -> Vec<CellRun> {
     let mut cells = measure::initial_cells(&trace.name, entries, plan, progress);
+    // The per-agent strategy is right only for some histories: checked once, before anything
+    // runs; a trace it does not suit gets unsupported cells that say why (the txn).
+    if strategy == ConcurrentStrategy::PerAgent {
+        if let Err(why) = adapters::concurrent::check_per_agent(&trace.txns) {
+            for cell in cells.iter_mut().filter(|c| c.status == Status::Ok) {
+                cell.status = Status::Unsupported;
+                cell.message = Some(format!("the per-agent strategy does not suit this trace: {why}"));
+            }
+            return cells;
+        }
+    }
+    let timed = |e: &Entry| match strategy {
+        ConcurrentStrategy::ForkPerTxn => e.timed_concurrent,
+        ConcurrentStrategy::PerAgent => e.timed_concurrent_per_agent,
+    };
     let mut inputs: Vec<(adapters::PosUnit, Result<Vec<traces::ConcurrentTxn>, WorkloadError>)> = Vec::new();
     for e in entries {
         if !inputs.iter().any(|(u, _)| *u == e.info.unit) {
@@ -147,7 +185,7 @@ pub fn run_concurrent_trace(
     }
     measure::run_interleaved(&trace.name, entries, cells, plan, progress, |e| {
         let txns = input(e).as_ref().expect("cells without input are not run");
-        let replayed = catch_unwind(AssertUnwindSafe(|| (e.timed_concurrent)(txns)))
+        let replayed = catch_unwind(AssertUnwindSafe(|| (timed(e))(txns)))
             .map_err(|_| (Status::Panicked, measure::take_panic_message()))?;
         let (ns, doc) = replayed.map_err(from_error)?;
         measure::run_checked(|| (ns, doc), &trace.end_content)
