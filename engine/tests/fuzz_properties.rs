@@ -15,8 +15,8 @@ fn random_bytes(rng: &mut SmallRng, max_len: usize) -> Vec<u8> {
 }
 
 /// Random scripts on every step: each step gets a few byte strings as its script (the same
-/// bytes the fuzzer would mutate), and is checked against diamond-types, the `Vec<char>`
-/// model and s00-naive-vec.
+/// bytes the fuzzer would mutate), and is checked against diamond-types and the `Vec<char>`
+/// model.
 #[test]
 fn edit_merge_on_seeded_scripts_for_every_step() {
     let mut rng = SmallRng::seed_from_u64(11);

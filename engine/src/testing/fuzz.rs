@@ -35,20 +35,18 @@ macro_rules! with_step {
 /// `edit_merge`: the first byte picks a step, the rest drive a random edit/merge script
 /// ([`World::from_bytes`]: a few replicas, local inserts and deletes, merges and integrates in
 /// random directions, forks, agent swaps), checked after every action against diamond-types
-/// and a `Vec<char>` model. The same script is then played on step 0 (`s00-naive-vec`, the
-/// plain `Vec` store every step must agree with): the converged texts, versions and frontiers
-/// must be equal.
+/// and each replica's `Vec<char>` model, then for convergence and the export laws.
+///
+/// The script is not replayed on step 0 as well: diamond-types already checks every action of
+/// every step, and a second replay halved the executions a second (measured: 23 ms an input
+/// with it, most of it the invariant checks).
 pub fn edit_merge(data: &[u8]) {
     let Some((&selector, script)) = data.split_first() else {
         return;
     };
     macro_rules! run {
         ($step:ty, $name:literal) => {
-            let doc = World::<$step>::from_bytes($name, script).run();
-            if $name != "s00-naive-vec" {
-                let model = World::<S00NaiveVec>::from_bytes("s00-naive-vec", script).run();
-                assert_same_state(&doc, &model, concat!($name, " vs s00-naive-vec"));
-            }
+            World::<$step>::from_bytes($name, script).run();
         };
     }
     with_step!(pick_step(selector), run);
