@@ -39,16 +39,22 @@ for target in "${targets[@]}"; do
   # -timeout: an input that takes 10 s is a finding (a hang), not a slow case to wait for.
   # -rss_limit_mb: libFuzzer's default; an input that needs more is a finding too.
   # A crash stops the target (libFuzzer's default) and the script goes on to the next one.
+  # op_decoder: fork mode (one job) with -ignore_crashes, because of the known open bug (an
+  # insert with reversed origins, README.md "Fuzzing") that it finds within seconds: each crash
+  # is saved and the run goes on looking for others. Remove once that bug is fixed.
+  mode=()
+  [ "$target" = op_decoder ] && mode=(-fork=1 -ignore_crashes=1)
   cargo +nightly fuzz run -O "${sanitizer[@]}" "$target" "corpus/$target" "${seeds[@]}" -- \
-    -max_total_time="$seconds_each" -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    "${mode[@]}" -max_total_time="$seconds_each" -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     >"$log_dir/$target.log" 2>&1 || echo "   $target stopped with a finding (see the log)"
 done
 
 echo
-echo "target        executions   coverage   crashes   log"
+echo "target        executions   coverage   artifacts (crashes, timeouts, ooms; all runs so far)   log"
 for target in "${targets[@]}"; do
   log="$log_dir/$target.log"
-  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+  # libFuzzer's status lines start with "#<executions>" (in fork mode too).
+  execs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*')
   crashes=$(find "artifacts/$target" -type f | wc -l)
   printf '%-13s %10s %10s %9s   %s\n' "$target" "${execs:-?}" "${cov:-?}" "$crashes" "$log"
