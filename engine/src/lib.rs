@@ -39,6 +39,8 @@ pub mod registry;
 pub mod steps;
 pub mod store;
 pub mod structure;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use std::ops::Range;
 

@@ -27,6 +27,8 @@ mod find;
 mod load;
 mod model;
 mod stats;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod units;
 
 pub use error::{TraceError, TraceErrorKind};
