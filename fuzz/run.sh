@@ -39,11 +39,7 @@ for target in "${targets[@]}"; do
   # -timeout: an input that takes 10 s is a finding (a hang), not a slow case to wait for.
   # -rss_limit_mb: libFuzzer's default; an input that needs more is a finding too.
   # A crash stops the target (libFuzzer's default) and the script goes on to the next one.
-  # op_decoder: fork mode (one job) with -ignore_crashes, because of the known open bug (an
-  # insert with reversed origins, README.md "Fuzzing") that it finds within seconds: each crash
-  # is saved and the run goes on looking for others. Remove once that bug is fixed.
   mode=()
-  [ "$target" = op_decoder ] && mode=(-fork=1 -ignore_crashes=1)
   # edit_merge: every byte is one choice of the script (the first dozen set up the replicas),
   # so libFuzzer's default of growing inputs slowly from a few bytes kept its scripts trivial
   # for minutes (coverage 15.5k edges after 5 min; at once 18.6k without the limit).

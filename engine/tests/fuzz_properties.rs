@@ -150,11 +150,11 @@ fn op_decoder_accepts_real_batches() {
 
 /// op_decoder, first minutes of the first run: a batch onto the empty replica (base 0) whose
 /// inserts, all new, include one whose left origin ends up after its right origin (both
-/// inserted earlier in the same batch). It is accepted and breaks the order invariant
-/// ("item .. is not before its right origin"); see `hostile_batches.rs`,
+/// inserted earlier in the same batch). It was accepted and broke the order invariant
+/// ("item .. is not before its right origin"); now it is refused while applying, keeping the
+/// ops before it (`integrate_checked` checks exactly that). See `hostile_batches.rs`,
 /// `an_insert_whose_origins_are_in_reverse_order`, for the single-op form.
 #[test]
-#[ignore = "known bug: an insert with reversed origins is accepted and breaks the order invariant"]
 fn op_decoder_regression_reversed_origins_within_one_batch() {
     op_decoder(include_bytes!("fuzz_regressions/op_decoder/reversed-origins-within-one-batch"));
 }

@@ -206,13 +206,12 @@ fn an_agent_outside_the_name_table() {
 
 /// An insert whose left origin comes after its right origin in the document ("x" after the
 /// last "d" and before the first "h") cannot come from a real replica (origins were adjacent,
-/// left before right, when the op was made, and document order never changes). Today it is
-/// accepted and leaves an item outside its origins (`assert_invariants` fails: "is not before
-/// its right origin"). Checking it needs the positions of the origins, which `plan` does not
-/// have for origins that the same batch inserts; see the issue 11 fuzzing report.
+/// left before right, when the op was made, and document order never changes). It used to be
+/// accepted, leaving an item outside its origins (`assert_invariants`: "is not before its
+/// right origin"); it is now refused while applying (`doc::ORIGINS_OUT_OF_ORDER`), and being
+/// the batch's first op, nothing is applied.
 #[test]
-#[ignore = "known bug: an insert with reversed origins is accepted and breaks the order invariant"]
 fn an_insert_whose_origins_are_in_reverse_order() {
     let error = refused(vec![insert(id(ALICE, 6), vec![id(ALICE, 5)], Some(id(BOB, 5)), Some(id(ALICE, 0)), "x")]);
-    assert!(matches!(error, IntegrateError::Malformed { op_index: 0, .. }), "{error}");
+    assert_eq!(error, IntegrateError::Malformed { op_index: 0, reason: engine::doc::ORIGINS_OUT_OF_ORDER });
 }

@@ -77,7 +77,8 @@ struct Outcome {
 }
 
 /// Integrates `batch` into a replica holding `base`, and checks the replica: on an error it is
-/// exactly as before (invariants, text, version, frontier); on success it holds the batch,
+/// exactly as before (invariants, text, version, frontier), or for origins out of order holds
+/// exactly the ops before the refused one; on success it holds the batch,
 /// integrating the batch again changes nothing, its whole log rebuilds it in an empty replica,
 /// and it still takes local edits.
 fn integrate_checked<D: TextCrdt>(base: &OpBatch, batch: &OpBatch) -> Outcome {
@@ -88,6 +89,19 @@ fn integrate_checked<D: TextCrdt>(base: &OpBatch, batch: &OpBatch) -> Outcome {
     doc.assert_invariants();
     let after = (doc.text(), doc.version(), doc.frontier());
     match &result {
+        // The one refusal that keeps a prefix: origins out of order, which only applying the
+        // ops before it can show (`TextCrdt::integrate`). Exactly those ops stay applied.
+        Err(IntegrateError::Malformed { op_index, reason }) if *reason == crate::doc::ORIGINS_OUT_OF_ORDER => {
+            let mut prefix = D::new("fuzz-observer");
+            prefix.integrate(base).expect("a base history integrates");
+            let ops = OpBatch { agents: batch.agents.clone(), ops: batch.ops[..*op_index].to_vec() };
+            prefix.integrate(&ops).expect("the ops before the refused one integrate");
+            assert_eq!(
+                (prefix.text(), prefix.version(), prefix.frontier()),
+                after,
+                "a batch refused for origins out of order must keep exactly the ops before it"
+            );
+        }
         Err(error) => {
             assert_eq!(after, before, "the rejected batch ({error}) changed the replica");
         }
