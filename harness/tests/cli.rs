@@ -941,3 +941,41 @@ fn a_hanging_subject_in_the_memory_workload_has_its_child_killed() {
         }
     }
 }
+
+/// `--concurrent-strategy per-agent`: a trace it suits is replayed (and verified) that way,
+/// one it does not suit gets unsupported cells naming the txn; both are recorded.
+#[test]
+fn the_per_agent_strategy_replays_what_it_suits_and_names_the_txn_where_it_does_not() {
+    let root = trace_dir("per-agent", "Hello wörld!");
+    // Agents take turns: each parent is still its agent's latest txn when used.
+    let turns = r#"{"kind":"concurrent","endContent":"hi there!","numAgents":2,"txns":[
+        {"parents":[],"numChildren":1,"agent":0,"patches":[[0,0,"hi"]]},
+        {"parents":[0],"numChildren":1,"agent":1,"patches":[[2,0," there"]]},
+        {"parents":[1],"numChildren":0,"agent":0,"patches":[[8,0,"!"]]}]}"#;
+    write_gz(&root.join("concurrent/turns.json.gz"), turns);
+    // Agent 0 moves on (txn 1) before agent 1 builds on its txn 0.
+    let moved_on = r#"{"kind":"concurrent","endContent":"cab","numAgents":3,"txns":[
+        {"parents":[],"numChildren":2,"agent":0,"patches":[[0,0,"a"]]},
+        {"parents":[0],"numChildren":1,"agent":0,"patches":[[1,0,"b"]]},
+        {"parents":[0],"numChildren":1,"agent":1,"patches":[[0,0,"c"]]},
+        {"parents":[1,2],"numChildren":0,"agent":2,"patches":[]}]}"#;
+    write_gz(&root.join("concurrent/moved-on.json.gz"), moved_on);
+    let out = root.join("out");
+    let (code, stdout, stderr) = run(bin()
+        .args(["compare", "--workload", "concurrent", "--subjects", "engine", "--traces", "turns,moved-on"])
+        .args(["--concurrent-strategy", "per-agent", "--traces-dir"])
+        .arg(&root)
+        .arg("--out")
+        .arg(&out)
+        .args(FAST));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("the per-agent strategy does not suit this trace: txn 2"), "{stdout}");
+    assert!(stdout.contains("--concurrent-strategy per-agent"), "{stdout}");
+    let run_dir = std::fs::read_dir(&out).unwrap().flatten().map(|e| e.path()).find(|p| p.is_dir() && !p.ends_with("latest")).unwrap();
+    let results: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(run_dir.join("results.json")).unwrap()).unwrap();
+    assert_eq!(results["settings"]["concurrent_strategy"], "per-agent");
+    let cell = |trace: &str| results["cells"].as_array().unwrap().iter().find(|c| c["trace"] == trace).unwrap().clone();
+    assert_eq!(cell("turns")["status"], "ok");
+    assert!(cell("turns")["strategy"].as_str().unwrap().starts_with("per agent"));
+    assert_eq!(cell("moved-on")["status"], "unsupported");
+}
