@@ -268,6 +268,16 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> Doc<S, LOG_RUNS, E> {
                     scanning = false;
                 }
             }
+            // The right origin inside this run, past its first item: stop at it, as a scan item
+            // by item (step 0's) would. Only a hostile batch gets here (a real right origin
+            // inside a run is right after its left origin, the fast case above), but every
+            // step must place, or refuse, its ops alike.
+            if let Some(right) = new.origin_right {
+                if right.agent == other.id.agent && right.seq > other.id.seq && right.seq - other.id.seq < other.len {
+                    index += (right.seq - other.id.seq) as usize;
+                    break;
+                }
+            }
             index += other.len as usize;
         }
         let index = if scanning { scan_start } else { index };

@@ -158,3 +158,13 @@ fn op_decoder_accepts_real_batches() {
 fn op_decoder_regression_reversed_origins_within_one_batch() {
     op_decoder(include_bytes!("fuzz_regressions/op_decoder/reversed-origins-within-one-batch"));
 }
+
+/// op_decoder, after the reversed-origins fix (2026-12-01): a hostile insert whose right origin
+/// lies inside a run of items, past the run's first item, in the stretch the YjsMod scan walks.
+/// Step 0 scans item by item and stopped at the right origin; the run-length steps skipped the
+/// run whole, went past it and refused the op (`ORIGINS_OUT_OF_ORDER`): the steps disagreed.
+/// The scan now stops inside a run at the right origin too.
+#[test]
+fn op_decoder_regression_right_origin_inside_a_run() {
+    op_decoder(include_bytes!("fuzz_regressions/op_decoder/right-origin-inside-a-run"));
+}
