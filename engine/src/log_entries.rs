@@ -147,30 +147,40 @@ pub trait EntryStore: Clone + Default + fmt::Debug {
 
 // ---------------------------------------------------------------------------------------------
 
-/// Plain entries, parents inline.
-#[derive(Clone, Debug, Default)]
-pub struct WideEntries {
-    entries: Vec<WideEntry>,
-}
-
+/// One plain entry with its parents inline (80 bytes).
 #[derive(Clone, Debug)]
-struct WideEntry {
+pub struct WideEntry {
     core: EntryCore,
     parents: Parents,
 }
 
-impl EntryStore for WideEntries {
+/// Plain entries, parents inline, in the list `V`: a `Vec` ([`WideEntries`]) or [`Chunks`]
+/// ([`ChunkedEntries`]). The two differ only in how the list grows.
+#[derive(Clone, Debug, Default)]
+pub struct PlainEntries<V: EntryVec<WideEntry>> {
+    entries: V,
+}
+
+/// Plain entries in one `Vec` that doubles as it grows.
+pub type WideEntries = PlainEntries<Vec<WideEntry>>;
+
+impl<V: EntryVec<WideEntry>> EntryStore for PlainEntries<V> {
     #[inline]
     fn len(&self) -> usize {
         self.entries.len()
     }
     #[inline]
     fn core(&self, index: usize) -> EntryCore {
-        self.entries[index].core
+        self.entries.get(index).core
+    }
+    #[inline]
+    fn last_core(&self) -> Option<EntryCore> {
+        self.entries.last().map(|entry| entry.core)
     }
     fn parents(&self, index: usize) -> ParentsRef<'_> {
-        (&self.entries[index].parents).into()
+        (&self.entries.get(index).parents).into()
     }
+    #[inline]
     fn push(&mut self, core: EntryCore, parents: Parents) {
         self.entries.push(WideEntry { core, parents });
     }
@@ -179,6 +189,9 @@ impl EntryStore for WideEntries {
         let last = self.entries.last_mut().expect("no entry to extend");
         debug_assert_eq!(last.core.id, core.id);
         last.core = core;
+    }
+    fn assert_invariants(&self) {
+        self.entries.assert_invariants();
     }
 }
 
@@ -300,41 +313,7 @@ impl<T: Clone + fmt::Debug, const CHUNK: usize> EntryVec<T> for Chunks<T, CHUNK>
 
 /// Plain entries in [`Chunks`] of `CHUNK` (the *chunked log*): a growing log never moves what
 /// it holds.
-#[derive(Clone, Debug, Default)]
-pub struct ChunkedEntries<const CHUNK: usize = 4096> {
-    entries: Chunks<WideEntry, CHUNK>,
-}
-
-impl<const CHUNK: usize> EntryStore for ChunkedEntries<CHUNK> {
-    #[inline]
-    fn len(&self) -> usize {
-        self.entries.len()
-    }
-    #[inline]
-    fn core(&self, index: usize) -> EntryCore {
-        self.entries.get(index).core
-    }
-    #[inline]
-    fn last_core(&self) -> Option<EntryCore> {
-        self.entries.last().map(|entry| entry.core)
-    }
-    fn parents(&self, index: usize) -> ParentsRef<'_> {
-        (&self.entries.get(index).parents).into()
-    }
-    #[inline]
-    fn push(&mut self, core: EntryCore, parents: Parents) {
-        self.entries.push(WideEntry { core, parents });
-    }
-    #[inline]
-    fn set_last_core(&mut self, core: EntryCore) {
-        let last = self.entries.last_mut().expect("no entry to extend");
-        debug_assert_eq!(last.core.id, core.id);
-        last.core = core;
-    }
-    fn assert_invariants(&self) {
-        self.entries.assert_invariants();
-    }
-}
+pub type ChunkedEntries<const CHUNK: usize = 4096> = PlainEntries<Chunks<WideEntry, CHUNK>>;
 
 // ---------------------------------------------------------------------------------------------
 
