@@ -4,6 +4,7 @@
 //! decoded hostile batch never panics `integrate` either.
 
 use engine::encoding::{decode, encode};
+use engine::testing::history::World;
 use engine::{OpBatch, TextCrdt, Version};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
@@ -11,50 +12,10 @@ use traces::TraceDir;
 
 type D = engine::Best;
 
-/// A random history of 2-4 replicas typing, deleting (runs and backspaces) and syncing.
+/// A random concurrent history (the generator the conformance suite runs, checked against
+/// diamond-types as it plays), converged into one replica of the best step.
 fn random_history(seed: u64) -> D {
-    let mut rng = SmallRng::seed_from_u64(seed);
-    let names = ["b", "a", "zed", "日本"];
-    let n = rng.gen_range(2..=names.len());
-    let mut docs: Vec<D> = (0..n).map(|i| D::new(names[i])).collect();
-    for _ in 0..rng.gen_range(5..60) {
-        let i = rng.gen_range(0..n);
-        match rng.gen_range(0..10) {
-            0..=4 => {
-                let len = docs[i].len_chars();
-                let pos = rng.gen_range(0..=len);
-                let text: String = (0..rng.gen_range(1..6)).map(|_| ['a', 'é', '🙂', 'x'][rng.gen_range(0..4)]).collect();
-                docs[i].insert(pos, &text);
-            }
-            5..=6 => {
-                let len = docs[i].len_chars();
-                if len > 0 {
-                    let pos = rng.gen_range(0..len);
-                    let del = rng.gen_range(1..=(len - pos).min(4));
-                    docs[i].delete(pos, del);
-                }
-            }
-            7 => {
-                // A backspace run.
-                let len = docs[i].len_chars();
-                for k in 0..rng.gen_range(1..5).min(len) {
-                    docs[i].delete(len - 1 - k, 1);
-                }
-            }
-            _ => {
-                let j = rng.gen_range(0..n);
-                if i != j {
-                    let batch = docs[j].ops_since(&docs[i].version());
-                    docs[i].integrate(&batch).expect("sync");
-                }
-            }
-        }
-    }
-    let mut all = docs.pop().expect("replicas");
-    for d in &docs {
-        all.merge(d);
-    }
-    all
+    World::<D>::new(<D as engine::Step>::INFO.name, seed).run()
 }
 
 fn check_roundtrip(doc: &D, what: &str) -> Vec<u8> {
