@@ -111,7 +111,7 @@ pub const STEPS: &[StepInfo] = &[
 pub const STEPS: &[StepInfo] = &[Best::INFO];
 
 /// The fastest kept step: what the harness calls `engine`.
-pub type Best = steps::s32_chunked_log::S32ChunkedLog;
+pub type Best = steps::s35_leaves_fit::S35LeavesFit;
 
 /// Calls `$callback!(StepType, "step-name")` for every registered step, in log order.
 ///
@@ -179,6 +179,6 @@ macro_rules! for_each_step {
 #[macro_export]
 macro_rules! for_each_step {
     ($callback:ident) => {
-        $callback!($crate::Best, "s32-chunked-log");
+        $callback!($crate::Best, "s35-leaves-fit");
     };
 }
