@@ -104,6 +104,7 @@ pub const STEPS: &[StepInfo] = &[
     steps::s34_full_spans::S34FullSpans::INFO,
     steps::s35_leaves_fit::S35LeavesFit::INFO,
     steps::s36_chunked_compact_log::S36ChunkedCompactLog::INFO,
+    steps::s37_text_apart::S37TextApart::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -171,6 +172,7 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s34_full_spans::S34FullSpans, "s34-full-spans");
         $callback!($crate::steps::s35_leaves_fit::S35LeavesFit, "s35-leaves-fit");
         $callback!($crate::steps::s36_chunked_compact_log::S36ChunkedCompactLog, "s36-chunked-compact-log");
+        $callback!($crate::steps::s37_text_apart::S37TextApart, "s37-text-apart");
     };
 }
 

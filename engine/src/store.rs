@@ -55,14 +55,25 @@ pub struct StoredItem {
     pub origin_left: Option<Id>,
     /// Item this one was inserted before.
     pub origin_right: Option<Id>,
-    /// The character.
+    /// The character ([`StoredItem::NO_CHAR`] for a tombstone of a store that does not keep
+    /// deleted text, see [`SeqStore::KEEPS_DELETED_TEXT`]).
     pub ch: char,
     /// Whether it is a tombstone.
     pub deleted: bool,
 }
 
+impl StoredItem {
+    /// The char a store that keeps no deleted text lists for a tombstone.
+    pub const NO_CHAR: char = '\u{FFFD}';
+}
+
 /// Items in document order, tombstones included. See the module docs for units.
 pub trait SeqStore: Clone + Default + fmt::Debug {
+    /// Whether [`SeqStore::dump`] lists a tombstone's char. A store that keeps the visible
+    /// text apart from its items (`TextApart`) has no deleted text (the op log does), and lists
+    /// [`StoredItem::NO_CHAR`] instead.
+    const KEEPS_DELETED_TEXT: bool = true;
+
     /// Number of items, tombstones included.
     fn len_items(&self) -> usize;
 
@@ -104,6 +115,12 @@ pub trait SeqStore: Clone + Default + fmt::Debug {
     /// coming, so a store with an id index can make room for them at once. Default: nothing.
     fn reserve_ids(&mut self, agent: AgentId, seq_end: u32) {
         let _ = (agent, seq_end);
+    }
+
+    /// Visible chars among the items before index `index` (`<= len_items()`): the position
+    /// in the visible text of the item at `index`. The default walks the whole store.
+    fn chars_before(&self, index: usize) -> usize {
+        self.dump()[..index].iter().filter(|item| !item.deleted).count()
     }
 
     /// The visible text.
@@ -236,6 +253,9 @@ mod tests {
             $callback!(crate::steps::s31_lens_apart::Store);
             $callback!(LeafStore<Spans<WideSpan, 3, 6, true, true, false, true>, BTreeIndex<4>, LazyIdIndex<FlatIdIndex>, true, true>);
             $callback!(crate::steps::s34_full_spans::Store);
+            $callback!(crate::structure::text_apart::TextApart<LeafStore<Spans<WideSpan, 3, 6, false, true, false, false, false>, BTreeIndex<4>, LazyIdIndex<FlatIdIndex>, true, true>>);
+            $callback!(crate::structure::text_apart::TextApart<LeafStore<CharItems<4>, BTreeIndex<4>, FlatIdIndex, true, false, true>>);
+            $callback!(crate::steps::s37_text_apart::Store);
         };
     }
 
@@ -415,7 +435,24 @@ mod tests {
     }
 
     fn check_queries<S: SeqStore>(rng: &mut SmallRng, store: &S, model: &Model, context: &str) {
-        assert_eq!(store.dump(), model.items, "{context}");
+        if S::KEEPS_DELETED_TEXT {
+            assert_eq!(store.dump(), model.items, "{context}");
+        } else {
+            let without_deleted_text: Vec<StoredItem> = model
+                .items
+                .iter()
+                .map(|item| StoredItem {
+                    ch: if item.deleted { StoredItem::NO_CHAR } else { item.ch },
+                    ..*item
+                })
+                .collect();
+            assert_eq!(store.dump(), without_deleted_text, "{context}");
+        }
+        for _ in 0..4 {
+            let index = rng.gen_range(0..=model.items.len());
+            let expected = model.items[..index].iter().filter(|item| !item.deleted).count();
+            assert_eq!(store.chars_before(index), expected, "{context}, chars before item {index}");
+        }
         assert_eq!(store.len_items(), model.items.len(), "{context}");
         let visible: Vec<(usize, &StoredItem)> = model.visible().collect();
         assert_eq!(store.len_chars(), visible.len(), "{context}");

@@ -39,3 +39,4 @@ pub mod s33_chunked_log_1k;
 pub mod s34_full_spans;
 pub mod s35_leaves_fit;
 pub mod s36_chunked_compact_log;
+pub mod s37_text_apart;

@@ -83,6 +83,9 @@ pub trait Leaf: Clone + Default + fmt::Debug {
     fn item_of_char(&self, pos_chars: usize) -> usize;
     /// Offset of the item with id `id`, if the leaf has it.
     fn item_of_id(&self, id: Id) -> Option<usize>;
+    /// Visible chars among the items before offset `item` (`<= len`): where the item is in the
+    /// visible text, for a store that keeps the text apart from the tree.
+    fn chars_before(&self, item: usize) -> usize;
     /// The run starting at `item`, to the end of the entry holding it.
     fn run_at(&self, item: usize) -> ItemRun;
     /// Whether the item at `item` is a tombstone.
@@ -174,6 +177,10 @@ impl<const CAP: usize> Leaf for CharItems<CAP> {
 
     fn item_of_id(&self, id: Id) -> Option<usize> {
         self.items.iter().position(|stored| stored.id == id)
+    }
+
+    fn chars_before(&self, item: usize) -> usize {
+        self.items[..item].iter().filter(|stored| !stored.deleted).count()
     }
 
     fn run_at(&self, item: usize) -> ItemRun {
@@ -464,6 +471,11 @@ impl SpanLayout for PackedSpan {
 /// plus the 2 spans one edit can add before the store splits the leaf), not by doubling from
 /// 4; with `RESERVE` a split-off leaf inherits that capacity, so a leaf's spans are allocated
 /// once and never copied to grow (a clone, in a fork, keeps that capacity too).
+///
+/// `TEXT = false` (*text apart*): the leaf keeps no text at all, only ids, origins and counts;
+/// the store above it keeps the visible text in a structure of its own ([`TextApart`]).
+///
+/// [`TextApart`]: crate::structure::text_apart::TextApart
 #[derive(Debug)]
 pub struct Spans<
     S: SpanLayout,
@@ -473,6 +485,7 @@ pub struct Spans<
     const BACK_HINT: bool = false,
     const LENS_APART: bool = false,
     const FULL_SPANS: bool = false,
+    const TEXT: bool = true,
 > {
     spans: Vec<S>,
     /// With `LENS_APART`: each span's length, its top bit the tombstone flag, in span order
@@ -502,7 +515,7 @@ fn len_entry(span: &Span) -> u32 {
     span.len | if span.deleted { LEN_DELETED_BIT } else { 0 }
 }
 
-impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool> Clone for Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS> {
+impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool, const TEXT: bool> Clone for Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS, TEXT> {
     fn clone(&self) -> Self {
         // A derived clone would size the span array to its contents; with `FULL_SPANS` the
         // copy keeps the full capacity, so a fork's leaves do not grow step by step either.
@@ -522,7 +535,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
     }
 }
 
-impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool> Default for Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS> {
+impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool, const TEXT: bool> Default for Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS, TEXT> {
     fn default() -> Self {
         Spans {
             spans: Vec::new(),
@@ -533,7 +546,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
     }
 }
 
-impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool> Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS> {
+impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool, const TEXT: bool> Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS, TEXT> {
     /// Calls `f(index, len, deleted)` for the spans from `first` on until it returns
     /// `Some`; reads only the lengths array with `LENS_APART`.
     #[inline(always)]
@@ -707,8 +720,10 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
                 moved.chars += span.len() as usize;
             }
         }
-        let byte = self.byte_of_item(self.counts.items - moved.items);
-        let text = if RESERVE {
+        let text = if !TEXT {
+            String::new()
+        } else if RESERVE {
+            let byte = self.byte_of_item(self.counts.items - moved.items);
             // Not more than a full leaf's worth: a long paste is halved many times, and each
             // half taking the paste's whole capacity cost gigabytes (and 1.7x on rustcode).
             let moved_bytes = self.text.len() - byte;
@@ -717,6 +732,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
             self.text.truncate(byte);
             text
         } else {
+            let byte = self.byte_of_item(self.counts.items - moved.items);
             self.text.split_off(byte)
         };
         self.counts = self.counts.sub(moved);
@@ -752,8 +768,10 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
     /// Inserts `run` at item offset `item`, right after the item at `after` (span index,
     /// offset in it; `None` when `item == 0`).
     fn insert_after_entry(&mut self, item: usize, after: Option<(usize, u32)>, run: ItemRun, text: &str) {
-        let byte = self.byte_of_item(item);
-        self.text.insert_str(byte, text);
+        if TEXT {
+            let byte = self.byte_of_item(item);
+            self.text.insert_str(byte, text);
+        }
         self.counts.items += run.len as usize;
         self.counts.chars += run.len as usize;
         let new = Span {
@@ -803,7 +821,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
     }
 }
 
-impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool> Leaf for Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS> {
+impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool, const TEXT: bool> Leaf for Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS, TEXT> {
     fn is_overfull(&self) -> bool {
         self.spans.len() > CAP || self.counts.items > MAX_ITEMS
     }
@@ -827,6 +845,28 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
             before += span.len as usize;
         }
         None
+    }
+
+    fn chars_before(&self, item: usize) -> usize {
+        if item >= self.counts.items {
+            return self.counts.chars;
+        }
+        let mut items_before = 0usize;
+        let mut chars_before = 0usize;
+        self.scan(0, |_, len, deleted| {
+            if items_before + len > item {
+                if !deleted {
+                    chars_before += item - items_before;
+                }
+                return Some(());
+            }
+            items_before += len;
+            if !deleted {
+                chars_before += len;
+            }
+            None
+        });
+        chars_before
     }
 
     fn run_at(&self, item: usize) -> ItemRun {
@@ -974,6 +1014,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
     }
 
     fn push_text(&self, range_chars: Range<usize>, out: &mut String) {
+        assert!(TEXT, "a leaf without text: the store above it keeps the text (see `TextApart`)");
         let mut chars = self.text.chars();
         let mut visible_before = 0usize;
         for span in &self.spans {
@@ -1010,7 +1051,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
                     id: item.id,
                     origin_left: item.origin_left,
                     origin_right: item.origin_right,
-                    ch: chars.next().expect("leaf text shorter than its items"),
+                    ch: if TEXT { chars.next().expect("leaf text shorter than its items") } else { StoredItem::NO_CHAR },
                     deleted: span.deleted,
                 });
             }
@@ -1043,7 +1084,11 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
         } else {
             assert!(self.lens.is_empty(), "a lengths array without LENS_APART");
         }
-        assert_eq!(self.text.chars().count(), counts.items, "leaf text and items disagree");
+        if TEXT {
+            assert_eq!(self.text.chars().count(), counts.items, "leaf text and items disagree");
+        } else {
+            assert!(self.text.is_empty() && self.text.capacity() == 0, "a leaf without TEXT holds text");
+        }
         if FULL_SPANS && RESERVE {
             // Allocated once at full size (a split-off leaf inherits it), or not yet at all.
             let capacity = self.spans.capacity();

@@ -372,6 +372,14 @@ impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: 
         found.start.items + leaf.item_of_char(pos_chars - found.start.chars)
     }
 
+    fn chars_before(&self, index: usize) -> usize {
+        if index >= self.len_items() {
+            return self.len_chars();
+        }
+        let found = self.find_item(index);
+        found.start.chars + self.leaves[found.leaf as usize].chars_before(index - found.start.items)
+    }
+
     fn index_of_id(&self, id: Id) -> Option<usize> {
         if I::ENABLED {
             let leaf = self.leaf_of_id(id)?;

@@ -7,3 +7,4 @@ pub mod id_index;
 pub mod index;
 pub mod leaf;
 pub mod leaf_store;
+pub mod text_apart;
