@@ -21,6 +21,8 @@ use std::cell::Ref;
 use std::cell::RefCell;
 use std::ops::Range;
 
+use arrayvec::ArrayString;
+
 use crate::doc::count_chars;
 use crate::doc::panic_delete_out_of_range;
 use crate::doc::panic_insert_out_of_range;
@@ -45,19 +47,76 @@ enum Run {
 }
 
 #[derive(Clone, Debug)]
-struct Pending {
+struct Pending<const INLINE: bool> {
     run: Run,
-    /// The insert run's text. Kept between runs so that a run does not allocate.
-    text: String,
+    /// The insert run's text.
+    text: PendingText<INLINE>,
     /// The run began because an edit did not continue the run before it, which was applied
     /// then and is the op log's last entry ([`apply`]).
     follows_run: bool,
 }
 
+/// Bytes of a run's text [`PendingText`] keeps inline: a cache line.
+const INLINE_TEXT_BYTES: usize = 64;
+
+/// The insert run's text. Without `INLINE`, a `String` kept between runs (so a run does not
+/// allocate once it has grown). With `INLINE` (s38's `inline-pending`), a short run's text
+/// sits in the buffer itself (a small-string: no pointer to follow, nothing on the heap) and
+/// only a run longer than [`INLINE_TEXT_BYTES`] moves to the `String`.
+#[derive(Clone, Debug, Default)]
+struct PendingText<const INLINE: bool> {
+    /// With `INLINE`: the text while it fits and `heap` is empty.
+    inline: ArrayString<INLINE_TEXT_BYTES>,
+    /// The text otherwise (always, without `INLINE`).
+    heap: String,
+}
+
+impl<const INLINE: bool> PendingText<INLINE> {
+    #[inline]
+    fn push(&mut self, text: &str) {
+        if INLINE && self.heap.is_empty() {
+            if self.inline.try_push_str(text).is_ok() {
+                return;
+            }
+            // Too long for the inline buffer: the whole run moves to the heap.
+            self.heap.push_str(&self.inline);
+            self.inline.clear();
+        }
+        push_text(&mut self.heap, text);
+    }
+
+    #[inline]
+    fn as_str(&self) -> &str {
+        if INLINE && self.heap.is_empty() {
+            &self.inline
+        } else {
+            &self.heap
+        }
+    }
+
+    #[inline]
+    fn clear(&mut self) {
+        if INLINE {
+            self.inline.clear();
+        }
+        self.heap.clear();
+    }
+
+    fn is_empty(&self) -> bool {
+        self.as_str().is_empty()
+    }
+
+    fn chars(&self) -> std::str::Chars<'_> {
+        self.as_str().chars()
+    }
+}
+
 /// A [`Doc`] whose local edits are buffered into runs; see the module docs. `DELETES`: buffer
 /// delete runs too, not only insert runs. `LOG_RUNS`: the document's (see [`Doc`]).
 /// `KNOWN_LEN`: keep the document's length (run included) here, so that checking an edit's
-/// position does not read it through the document and its tree.
+/// position does not read it through the document and its tree. `INLINE`: a short run's text
+/// inline ([`PendingText`]) and the document's agent table on a fast hash
+/// ([`Doc`]'s `FAST_AGENT_HASH`): s38's `inline-pending`.
 #[derive(Clone, Debug)]
 pub struct Buffered<
     S: SeqStore,
@@ -65,20 +124,21 @@ pub struct Buffered<
     const LOG_RUNS: bool = false,
     const KNOWN_LEN: bool = false,
     E: EntryStore = WideEntries,
+    const INLINE: bool = false,
 > {
-    doc: RefCell<Doc<S, LOG_RUNS, E>>,
+    doc: RefCell<Doc<S, LOG_RUNS, E, INLINE>>,
     /// With `KNOWN_LEN`: the document's length in chars once the run is applied.
     known_len_chars: usize,
-    pending: RefCell<Pending>,
+    pending: RefCell<Pending<INLINE>>,
     /// A copy of the doc's agent name, so that [`TextCrdt::agent`] can hand out a `&str`.
     agent: String,
 }
 
-impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bool, E: EntryStore>
-    Buffered<S, DELETES, LOG_RUNS, KNOWN_LEN, E>
+impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bool, E: EntryStore, const INLINE: bool>
+    Buffered<S, DELETES, LOG_RUNS, KNOWN_LEN, E, INLINE>
 {
     /// The document with the run applied.
-    fn doc(&self) -> Ref<'_, Doc<S, LOG_RUNS, E>> {
+    fn doc(&self) -> Ref<'_, Doc<S, LOG_RUNS, E, INLINE>> {
         let mut pending = self.pending.borrow_mut();
         if pending.run != Run::None {
             apply(&mut self.doc.borrow_mut(), &mut pending);
@@ -88,7 +148,7 @@ impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bo
     }
 
     /// The document with the run applied, for writing.
-    fn doc_mut(&mut self) -> &mut Doc<S, LOG_RUNS, E> {
+    fn doc_mut(&mut self) -> &mut Doc<S, LOG_RUNS, E, INLINE> {
         let doc = self.doc.get_mut();
         let pending = self.pending.get_mut();
         if pending.run != Run::None {
@@ -126,13 +186,16 @@ fn push_text(run: &mut String, text: &str) {
 /// A run that began because an edit did not continue the run before it
 /// (`Pending::follows_run`) cannot continue that run's op-log entry, which is still the
 /// log's last: its push skips the attempt (the run would have taken the edit otherwise).
-fn apply<S: SeqStore, const LOG_RUNS: bool, E: EntryStore>(doc: &mut Doc<S, LOG_RUNS, E>, pending: &mut Pending) -> bool {
+fn apply<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const INLINE: bool>(
+    doc: &mut Doc<S, LOG_RUNS, E, INLINE>,
+    pending: &mut Pending<INLINE>,
+) -> bool {
     let may_extend = !pending.follows_run;
     pending.follows_run = false;
     match std::mem::replace(&mut pending.run, Run::None) {
         Run::None => return false,
         Run::Insert { pos_chars, len_chars } => {
-            doc.insert_counted(pos_chars, &pending.text, len_chars, may_extend);
+            doc.insert_counted(pos_chars, pending.text.as_str(), len_chars, may_extend);
             pending.text.clear();
         }
         Run::Delete { pos_chars, len_chars, backward: false } => doc.delete_forward(pos_chars, len_chars, may_extend),
@@ -141,14 +204,14 @@ fn apply<S: SeqStore, const LOG_RUNS: bool, E: EntryStore>(doc: &mut Doc<S, LOG_
     true
 }
 
-impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bool, E: EntryStore> TextCrdt
-    for Buffered<S, DELETES, LOG_RUNS, KNOWN_LEN, E>
+impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bool, E: EntryStore, const INLINE: bool> TextCrdt
+    for Buffered<S, DELETES, LOG_RUNS, KNOWN_LEN, E, INLINE>
 {
     fn new(agent: &str) -> Self {
         Buffered {
             doc: RefCell::new(Doc::new(agent)),
             known_len_chars: 0,
-            pending: RefCell::new(Pending { run: Run::None, text: String::new(), follows_run: false }),
+            pending: RefCell::new(Pending { run: Run::None, text: PendingText::default(), follows_run: false }),
             agent: agent.to_owned(),
         }
     }
@@ -180,13 +243,13 @@ impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bo
         if let Run::Insert { pos_chars: start, len_chars: run } = &mut pending.run {
             if pos_chars == *start + *run {
                 *run += text_chars;
-                push_text(&mut pending.text, text);
+                pending.text.push(text);
                 return;
             }
         }
         pending.follows_run = apply(self.doc.get_mut(), pending);
         pending.run = Run::Insert { pos_chars, len_chars: text_chars };
-        push_text(&mut pending.text, text);
+        pending.text.push(text);
     }
 
     #[track_caller]
@@ -249,7 +312,7 @@ impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bo
         Buffered {
             known_len_chars: doc.len_chars(),
             doc: RefCell::new(doc),
-            pending: RefCell::new(Pending { run: Run::None, text: String::new(), follows_run: false }),
+            pending: RefCell::new(Pending { run: Run::None, text: PendingText::default(), follows_run: false }),
             agent: agent.to_owned(),
         }
     }
@@ -302,6 +365,12 @@ impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bo
                 Run::Delete { len_chars, .. } => doc.len_chars() - len_chars,
             };
             assert_eq!(self.known_len_chars, with_run, "the known length is stale");
+        }
+        if INLINE {
+            assert!(
+                pending.text.heap.is_empty() || pending.text.inline.is_empty(),
+                "the run's text both inline and on the heap"
+            );
         }
         match pending.run {
             Run::None => assert!(pending.text.is_empty(), "text left from an applied run"),
@@ -379,11 +448,11 @@ mod tests {
         }
     }
 
-    fn check_sessions<const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bool>() {
+    fn check_sessions<const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bool, const INLINE: bool>() {
         let mut entries = (0, 0);
         for seed in 0..150 {
             let mut rng = SmallRng::seed_from_u64(seed);
-            let mut buffered = Buffered::<Store, DELETES, LOG_RUNS, KNOWN_LEN>::new("alice");
+            let mut buffered = Buffered::<Store, DELETES, LOG_RUNS, KNOWN_LEN, WideEntries, INLINE>::new("alice");
             let mut plain = Plain::new("alice");
             let mut caret = 0;
             for _ in 0..rng.gen_range(1..300) {
@@ -430,23 +499,51 @@ mod tests {
 
     #[test]
     fn buffered_inserts_log_exactly_the_unbuffered_ops() {
-        check_sessions::<false, false, false>();
+        check_sessions::<false, false, false, false>();
     }
 
     #[test]
     fn buffered_deletes_log_exactly_the_unbuffered_ops() {
-        check_sessions::<true, false, false>();
+        check_sessions::<true, false, false, false>();
     }
 
     #[test]
     fn backspace_runs_as_log_entries_log_exactly_the_unbuffered_ops() {
-        check_sessions::<true, true, false>();
+        check_sessions::<true, true, false, false>();
     }
 
     #[test]
     fn a_buffer_that_knows_the_length_logs_exactly_the_unbuffered_ops() {
-        check_sessions::<true, true, true>();
-        check_sessions::<false, false, true>();
+        check_sessions::<true, true, true, false>();
+        check_sessions::<false, false, true, false>();
+    }
+
+    #[test]
+    fn an_inline_run_text_logs_exactly_the_unbuffered_ops() {
+        check_sessions::<true, true, true, true>();
+    }
+
+    #[test]
+    fn a_run_longer_than_the_inline_text_moves_to_the_heap_whole() {
+        let mut doc = Buffered::<Store, true, true, true, WideEntries, true>::new("a");
+        let mut expected = String::new();
+        for round in 0..3 {
+            // A run that crosses the inline capacity in the middle of a multi-byte char.
+            for i in 0..(INLINE_TEXT_BYTES + 7) {
+                let text = if i % 5 == 0 { "é🙂" } else { "x" };
+                let caret = doc.len_chars();
+                doc.insert(caret, text);
+                expected.push_str(text);
+                doc.assert_invariants();
+            }
+            assert!(!doc.pending.borrow().text.heap.is_empty(), "round {round}: the run did not move to the heap");
+            assert_eq!(doc.text(), expected, "round {round}");
+            // The next run starts inline again.
+            doc.insert(0, "ab");
+            expected.insert_str(0, "ab");
+            assert!(doc.pending.borrow().text.heap.is_empty());
+            assert_eq!(doc.text(), expected);
+        }
     }
 
     #[test]

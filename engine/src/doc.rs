@@ -50,8 +50,8 @@ use crate::TextCrdt;
 /// one entry, as it keeps a typing run; without it, one entry per backspace. Either way the
 /// log holds the same ops.
 #[derive(Clone, Debug)]
-pub struct Doc<S: SeqStore, const LOG_RUNS: bool = false, E: EntryStore = WideEntries> {
-    agents: AgentTable,
+pub struct Doc<S: SeqStore, const LOG_RUNS: bool = false, E: EntryStore = WideEntries, const FAST_AGENT_HASH: bool = false> {
+    agents: AgentTable<FAST_AGENT_HASH>,
     /// Who local edits are attributed to.
     agent: AgentId,
     store: S,
@@ -64,7 +64,7 @@ pub struct Doc<S: SeqStore, const LOG_RUNS: bool = false, E: EntryStore = WideEn
     last_insert: Option<(Id, u32, usize)>,
 }
 
-impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> Doc<S, LOG_RUNS, E> {
+impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bool> Doc<S, LOG_RUNS, E, FAST_AGENT_HASH> {
     /// Number of entries in the op log (coalesced runs of ops): a size measure for reports.
     pub fn op_log_entry_count(&self) -> usize {
         self.log.entry_count()
@@ -409,7 +409,7 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> Doc<S, LOG_RUNS, E> {
         for (op_index, op) in ops.enumerate() {
             let op = op?;
             let checker = OpChecker {
-                doc_agents: &self.agents,
+                doc_agents: self.agents.names(),
                 new_agents: &plan.new_agents,
                 op_index,
             };
@@ -428,7 +428,7 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> Doc<S, LOG_RUNS, E> {
 
     fn to_op_id(&self, id: Id, batch: &mut BatchBuilder) -> OpId {
         OpId {
-            agent: batch.agent_index(id.agent, &self.agents),
+            agent: batch.agent_index(id.agent, self.agents.names()),
             seq: id.seq,
         }
     }
@@ -542,7 +542,7 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> Doc<S, LOG_RUNS, E> {
     }
 }
 
-impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore> TextCrdt for Doc<S, LOG_RUNS, E> {
+impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bool> TextCrdt for Doc<S, LOG_RUNS, E, FAST_AGENT_HASH> {
     fn new(agent: &str) -> Self {
         let mut agents = AgentTable::default();
         let agent = agents.intern(agent);
@@ -826,7 +826,7 @@ impl<E: EntryStore> Known<'_, E> {
 
 /// Checks one op of a batch against what is known before it.
 struct OpChecker<'c, 'b> {
-    doc_agents: &'c AgentTable,
+    doc_agents: &'c [String],
     new_agents: &'c [&'b str],
     op_index: usize,
 }
@@ -842,7 +842,7 @@ impl<'b> OpChecker<'_, 'b> {
     fn name(&self, agent: AgentId) -> String {
         let known_agent_count = self.doc_agents.len();
         if agent.index() < known_agent_count {
-            self.doc_agents.name(agent).to_owned()
+            self.doc_agents[agent.index()].to_owned()
         } else {
             self.new_agents[agent.index() - known_agent_count].to_owned()
         }
@@ -980,9 +980,9 @@ struct BatchBuilder {
 }
 
 impl BatchBuilder {
-    fn agent_index(&mut self, agent: AgentId, agents: &AgentTable) -> u32 {
+    fn agent_index(&mut self, agent: AgentId, agent_names: &[String]) -> u32 {
         *self.index_by_agent[agent.index()].get_or_insert_with(|| {
-            self.batch.agents.push(agents.name(agent).to_owned());
+            self.batch.agents.push(agent_names[agent.index()].to_owned());
             (self.batch.agents.len() - 1) as u32
         })
     }

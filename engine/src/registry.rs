@@ -105,6 +105,7 @@ pub const STEPS: &[StepInfo] = &[
     steps::s35_leaves_fit::S35LeavesFit::INFO,
     steps::s36_chunked_compact_log::S36ChunkedCompactLog::INFO,
     steps::s37_text_apart::S37TextApart::INFO,
+    steps::s38_inline_pending::S38InlinePending::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -173,6 +174,7 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s35_leaves_fit::S35LeavesFit, "s35-leaves-fit");
         $callback!($crate::steps::s36_chunked_compact_log::S36ChunkedCompactLog, "s36-chunked-compact-log");
         $callback!($crate::steps::s37_text_apart::S37TextApart, "s37-text-apart");
+        $callback!($crate::steps::s38_inline_pending::S38InlinePending, "s38-inline-pending");
     };
 }
 

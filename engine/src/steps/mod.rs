@@ -40,3 +40,4 @@ pub mod s34_full_spans;
 pub mod s35_leaves_fit;
 pub mod s36_chunked_compact_log;
 pub mod s37_text_apart;
+pub mod s38_inline_pending;
