@@ -627,7 +627,7 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
             batch: OpBatch::default(),
             index_by_agent: vec![None; self.agents.len()],
         };
-        for op in self.log.ops() {
+        for op in self.log.ops_not_in(&known_by_agent) {
             let known = known_by_agent[op.id.agent.index()];
             if op.id.seq + op.len <= known {
                 continue;

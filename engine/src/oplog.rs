@@ -450,6 +450,43 @@ impl<E: EntryStore> OpLog<E> {
         (0..self.entries.len()).flat_map(|index| self.entry_ops(index))
     }
 
+    /// The ops of the entries that hold a char op not in the version `known_by_agent` (char
+    /// ops per agent, by agent index), in log order; each whole (the caller trims an entry's
+    /// known prefix). The entries come from each agent's seq-ordered index, so a peer that is
+    /// a few ops behind costs a few binary searches and those entries, not a walk over the
+    /// whole log (a merge of one txn into a long document was O(log) before).
+    pub(crate) fn ops_not_in(&self, known_by_agent: &[u32]) -> impl Iterator<Item = InternalOp<'_>> + '_ {
+        debug_assert_eq!(known_by_agent.len(), self.entries_by_agent.len());
+        let mut first_new_by_agent = Vec::with_capacity(self.entries_by_agent.len());
+        let mut new_entry_count = 0usize;
+        for (by_seq, &known) in self.entries_by_agent.iter().zip(known_by_agent) {
+            // The first entry that ends after `known`: it and every later one hold new ops.
+            let first_new =
+                by_seq.partition_point(|&entry_index| self.entries.core(entry_index as usize).last_id().seq < known);
+            new_entry_count += by_seq.len() - first_new;
+            first_new_by_agent.push(first_new);
+        }
+        // Most of the log is new (an export from scratch): walking it all is cheaper than
+        // sorting its indices.
+        let new_indices: Option<Vec<u32>> = (new_entry_count * 4 < self.entries.len()).then(|| {
+            let mut indices = Vec::with_capacity(new_entry_count);
+            for (by_seq, &first_new) in self.entries_by_agent.iter().zip(&first_new_by_agent) {
+                indices.extend_from_slice(&by_seq[first_new..]);
+            }
+            // Each agent's indices are ascending; log order interleaves them.
+            indices.sort_unstable();
+            indices
+        });
+        let (all, some) = match new_indices {
+            Some(indices) => (None, Some(indices.into_iter().map(|index| index as usize))),
+            None => (Some(0..self.entries.len()), None),
+        };
+        all.into_iter()
+            .flatten()
+            .chain(some.into_iter().flatten())
+            .flat_map(|index| self.entry_ops(index))
+    }
+
     /// The char op with id `id`, if the log has it.
     pub(crate) fn char_op(&self, id: Id) -> Option<CharOp> {
         let (entry_index, offset) = self.find(id)?;

@@ -541,3 +541,68 @@ fn origins_out_of_order_are_refused<D: TextCrdt>() {
 fn origins_out_of_order_are_refused_for_every_step() {
     for_every_step!(origins_out_of_order_are_refused);
 }
+
+/// `ops_since(v)` is exactly the ops a replica at `v` lacks, for versions taken all along a
+/// history of three replicas that edit and merge: nothing missing (the replica at `v` reaches
+/// the full state) and nothing extra (the char op count is the difference of the versions).
+fn ops_since_a_version_is_exactly_what_it_lacks<D: TextCrdt>() {
+    let mut replicas = vec![D::new("a"), D::new("b"), D::new("c")];
+    let mut snapshots: Vec<D> = Vec::new();
+    // A fixed linear congruential sequence: deterministic without a dependency.
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = |bound: usize| {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        ((state >> 33) as usize) % bound.max(1)
+    };
+    for round in 0..120 {
+        let who = next(3);
+        match next(6) {
+            0 => {
+                let from = (who + 1 + next(2)) % 3;
+                let other = replicas[from].fork("x");
+                replicas[who].merge(&other);
+            }
+            1 if replicas[who].len_chars() > 0 => {
+                let len = replicas[who].len_chars();
+                let pos = next(len);
+                let n = 1 + next((len - pos).min(4));
+                replicas[who].delete(pos, n);
+            }
+            _ => {
+                let pos = next(replicas[who].len_chars() + 1);
+                let text = if round % 7 == 0 { "é🙂z" } else { "xy" };
+                for (offset, ch) in text.chars().enumerate() {
+                    replicas[who].insert(pos + offset, &ch.to_string());
+                }
+            }
+        }
+        if round % 5 == 0 {
+            snapshots.push(replicas[who].fork("snapshot"));
+        }
+    }
+    let mut full = replicas.remove(0);
+    for other in &replicas {
+        full.merge(other);
+    }
+    snapshots.push(D::new("empty"));
+    snapshots.push(full.fork("everything"));
+    for (index, snapshot) in snapshots.iter().enumerate() {
+        let since = snapshot.version();
+        let missing = full.ops_since(&since);
+        assert_eq!(
+            missing.split_into_char_ops().ops.len() as u64,
+            full.version().char_op_count() - since.char_op_count(),
+            "snapshot {index}: ops_since gave other ops than the replica lacks"
+        );
+        let mut replica = snapshot.fork("replica");
+        replica.integrate(&missing).unwrap_or_else(|error| panic!("snapshot {index}: {error}"));
+        replica.assert_invariants();
+        assert_eq!(replica.version(), full.version(), "snapshot {index}");
+        assert_eq!(replica.text(), full.text(), "snapshot {index}");
+    }
+}
+
+#[test]
+fn ops_since_a_version_is_exactly_what_it_lacks_for_every_step() {
+    for_every_step!(ops_since_a_version_is_exactly_what_it_lacks);
+}
