@@ -35,8 +35,8 @@ pub struct Ablation {
     pub instead: &'static str,
 }
 
-/// The store the ablation starts from: `Best`'s (s35's).
-pub type BestStore = crate::steps::s35_leaves_fit::Store;
+/// The store the ablation starts from: `Best`'s (s32's, which is s30's).
+pub type BestStore = crate::steps::s30_back_hint::Store;
 
 /// `Best`'s op log entries.
 type BestEntries = ChunkedEntries;
@@ -48,13 +48,13 @@ type BestBuffer<S> = Buffered<S, true, true, true, BestEntries>;
 type StoreWith<L, X = BTreeIndex<16>, I = LazyIdIndex<FlatIdIndex>, const CURSOR: bool = true, const DEFER: bool = true> =
     LeafStore<L, X, I, CURSOR, DEFER>;
 
-/// `Best`'s leaves with other capacities, with or without reserving, or without walking back
-/// from the hint.
+/// `Best`'s leaves with other capacities, without reserving or without walking back from the
+/// hint.
 type SpansWith<const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool = true> =
     Spans<WideSpan, CAP, MAX_ITEMS, RESERVE, BACK_HINT>;
 
 /// `Best`, written out from its parts, so that each variant below differs from it in one place.
-pub type BestAgain = BestBuffer<StoreWith<SpansWith<64, 2048, false>>>;
+pub type BestAgain = BestBuffer<StoreWith<SpansWith<64, 2048, true>>>;
 
 /// Without `buffered-inserts` (and so without `buffered-deletes`, which extends that buffer;
 /// `known-length` belongs to the buffer too): the document itself.
@@ -66,26 +66,25 @@ pub type WithoutLogBackspaceRuns = Buffered<BestStore, true, false, true, BestEn
 /// Without `known-length`: the buffer reads the length through the document.
 pub type WithoutKnownLength = Buffered<BestStore, true, true, false, BestEntries>;
 /// Without `lazy-id-index`: the id table is kept from the first keystroke.
-pub type WithoutLazyIdIndex = BestBuffer<StoreWith<SpansWith<64, 2048, false>, BTreeIndex<16>, FlatIdIndex>>;
+pub type WithoutLazyIdIndex = BestBuffer<StoreWith<SpansWith<64, 2048, true>, BTreeIndex<16>, FlatIdIndex>>;
+/// Without `leaf-reserve`: a split-off leaf gets exactly its contents' capacity.
+pub type WithoutLeafReserve = BestBuffer<StoreWith<SpansWith<64, 2048, false>>>;
 /// Without `deferred-counts`: every edit updates the B-tree's counts up to the root.
 pub type WithoutDeferredCounts =
-    BestBuffer<StoreWith<SpansWith<64, 2048, false>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, true, false>>;
+    BestBuffer<StoreWith<SpansWith<64, 2048, true>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, true, false>>;
 /// Without `cursor-cache`: every lookup starts at the root.
 pub type WithoutCursorCache =
-    BestBuffer<StoreWith<SpansWith<64, 2048, false>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, false, true>>;
+    BestBuffer<StoreWith<SpansWith<64, 2048, true>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, false, true>>;
 /// Without `btree`: the leaves' counts in a Fenwick tree over a chunk list (s05-s07's index).
-pub type WithoutBTree = BestBuffer<StoreWith<SpansWith<64, 2048, false>, FenwickIndex>>;
+pub type WithoutBTree = BestBuffer<StoreWith<SpansWith<64, 2048, true>, FenwickIndex>>;
 /// Without `spans`: one entry per char, 64 per leaf (s01-s02's leaves).
 pub type WithoutSpans = BestBuffer<StoreWith<CharItems<64>>>;
 /// Without `leaf=64`: 32 spans per leaf.
-pub type WithoutLeaf64 = BestBuffer<StoreWith<SpansWith<32, 2048, false>>>;
+pub type WithoutLeaf64 = BestBuffer<StoreWith<SpansWith<32, 2048, true>>>;
 /// Without `max-items=2048`: 1024 items per leaf.
-pub type WithoutMaxItems2048 = BestBuffer<StoreWith<SpansWith<64, 1024, false>>>;
+pub type WithoutMaxItems2048 = BestBuffer<StoreWith<SpansWith<64, 1024, true>>>;
 /// Without `back-hint`: a char before the entry hint is looked for from the leaf's start.
-pub type WithoutBackHint = BestBuffer<StoreWith<SpansWith<64, 2048, false, false>>>;
-/// Without `leaves-fit`: a split-off leaf reserves the capacities of the leaf it came from
-/// (s23's `leaf-reserve`).
-pub type WithoutLeavesFit = BestBuffer<StoreWith<SpansWith<64, 2048, true>>>;
+pub type WithoutBackHint = BestBuffer<StoreWith<SpansWith<64, 2048, true, false>>>;
 /// Without `chunked-log`: the op log's entries in one `Vec` that doubles as it grows.
 pub type WithoutChunkedLog = Buffered<BestStore, true, true, true, WideEntries>;
 
@@ -96,6 +95,7 @@ pub const ABLATIONS: &[Ablation] = &[
     Ablation { flag: "log-backspace-runs", name: "best-without-log-backspace-runs", instead: "one log entry per backspace" },
     Ablation { flag: "known-length", name: "best-without-known-length", instead: "the buffer reads the length through the document" },
     Ablation { flag: "lazy-id-index", name: "best-without-lazy-id-index", instead: "the id table kept from the first keystroke" },
+    Ablation { flag: "leaf-reserve", name: "best-without-leaf-reserve", instead: "split-off leaves sized to their contents" },
     Ablation { flag: "deferred-counts", name: "best-without-deferred-counts", instead: "counts walked up to the root after every edit" },
     Ablation { flag: "cursor-cache", name: "best-without-cursor-cache", instead: "every lookup from the root" },
     Ablation { flag: "btree", name: "best-without-btree", instead: "a Fenwick tree over a chunk list" },
@@ -104,7 +104,6 @@ pub const ABLATIONS: &[Ablation] = &[
     Ablation { flag: "max-items=2048", name: "best-without-max-items-2048", instead: "1024 items per leaf" },
     Ablation { flag: "back-hint", name: "best-without-back-hint", instead: "a char before the entry hint looked for from the leaf's start" },
     Ablation { flag: "chunked-log", name: "best-without-chunked-log", instead: "the op log in one doubling Vec" },
-    Ablation { flag: "leaves-fit", name: "best-without-leaves-fit", instead: "split-off leaves reserve their origin leaf's capacity (s23's leaf-reserve)" },
 ];
 
 /// Calls `$callback!(Type, "best-without-<flag>")` for every variant of the ablation, in the
@@ -117,6 +116,7 @@ macro_rules! for_each_ablation {
         $callback!($crate::ablation::WithoutLogBackspaceRuns, "best-without-log-backspace-runs");
         $callback!($crate::ablation::WithoutKnownLength, "best-without-known-length");
         $callback!($crate::ablation::WithoutLazyIdIndex, "best-without-lazy-id-index");
+        $callback!($crate::ablation::WithoutLeafReserve, "best-without-leaf-reserve");
         $callback!($crate::ablation::WithoutDeferredCounts, "best-without-deferred-counts");
         $callback!($crate::ablation::WithoutCursorCache, "best-without-cursor-cache");
         $callback!($crate::ablation::WithoutBTree, "best-without-btree");
@@ -125,7 +125,6 @@ macro_rules! for_each_ablation {
         $callback!($crate::ablation::WithoutMaxItems2048, "best-without-max-items-2048");
         $callback!($crate::ablation::WithoutBackHint, "best-without-back-hint");
         $callback!($crate::ablation::WithoutChunkedLog, "best-without-chunked-log");
-        $callback!($crate::ablation::WithoutLeavesFit, "best-without-leaves-fit");
     };
 }
 
@@ -138,7 +137,7 @@ mod tests {
     fn best_is_what_the_ablation_starts_from() {
         // Same types: this fails to compile if `Best` moves on and the list does not.
         let _: fn(BestAgain) -> crate::Best = |doc| doc;
-        let _: fn(BestStore) -> StoreWith<SpansWith<64, 2048, false>> = |store| store;
+        let _: fn(BestStore) -> StoreWith<SpansWith<64, 2048, true>> = |store| store;
         // Every flag switched off is one of Best's.
         for ablation in ABLATIONS {
             assert!(crate::Best::INFO.flags.contains(&ablation.flag), "{} is not a flag of the best step", ablation.flag);
