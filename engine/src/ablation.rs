@@ -35,8 +35,8 @@ pub struct Ablation {
     pub instead: &'static str,
 }
 
-/// The store the ablation starts from: `Best`'s (s32's, which is s30's).
-pub type BestStore = crate::steps::s30_back_hint::Store;
+/// The store the ablation starts from: `Best`'s (s34's).
+pub type BestStore = crate::steps::s34_full_spans::Store;
 
 /// `Best`'s op log entries.
 type BestEntries = ChunkedEntries;
@@ -48,10 +48,10 @@ type BestBuffer<S> = Buffered<S, true, true, true, BestEntries>;
 type StoreWith<L, X = BTreeIndex<16>, I = LazyIdIndex<FlatIdIndex>, const CURSOR: bool = true, const DEFER: bool = true> =
     LeafStore<L, X, I, CURSOR, DEFER>;
 
-/// `Best`'s leaves with other capacities, without reserving or without walking back from the
-/// hint.
-type SpansWith<const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool = true> =
-    Spans<WideSpan, CAP, MAX_ITEMS, RESERVE, BACK_HINT>;
+/// `Best`'s leaves with other capacities, without reserving, without walking back from the
+/// hint, or with span arrays that double instead of being allocated full.
+type SpansWith<const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool = true, const FULL_SPANS: bool = true> =
+    Spans<WideSpan, CAP, MAX_ITEMS, RESERVE, BACK_HINT, false, FULL_SPANS>;
 
 /// `Best`, written out from its parts, so that each variant below differs from it in one place.
 pub type BestAgain = BestBuffer<StoreWith<SpansWith<64, 2048, true>>>;
@@ -87,6 +87,8 @@ pub type WithoutMaxItems2048 = BestBuffer<StoreWith<SpansWith<64, 1024, true>>>;
 pub type WithoutBackHint = BestBuffer<StoreWith<SpansWith<64, 2048, true, false>>>;
 /// Without `chunked-log`: the op log's entries in one `Vec` that doubles as it grows.
 pub type WithoutChunkedLog = Buffered<BestStore, true, true, true, WideEntries>;
+/// Without `full-spans`: a leaf's span array doubles from 4 as it grows (s32's leaves).
+pub type WithoutFullSpans = BestBuffer<StoreWith<SpansWith<64, 2048, true, true, false>>>;
 
 /// Every variant, in the order [`for_each_ablation!`](crate::for_each_ablation) lists them.
 pub const ABLATIONS: &[Ablation] = &[
@@ -104,6 +106,7 @@ pub const ABLATIONS: &[Ablation] = &[
     Ablation { flag: "max-items=2048", name: "best-without-max-items-2048", instead: "1024 items per leaf" },
     Ablation { flag: "back-hint", name: "best-without-back-hint", instead: "a char before the entry hint looked for from the leaf's start" },
     Ablation { flag: "chunked-log", name: "best-without-chunked-log", instead: "the op log in one doubling Vec" },
+    Ablation { flag: "full-spans", name: "best-without-full-spans", instead: "span arrays that double from 4 as they grow" },
 ];
 
 /// Calls `$callback!(Type, "best-without-<flag>")` for every variant of the ablation, in the
@@ -125,6 +128,7 @@ macro_rules! for_each_ablation {
         $callback!($crate::ablation::WithoutMaxItems2048, "best-without-max-items-2048");
         $callback!($crate::ablation::WithoutBackHint, "best-without-back-hint");
         $callback!($crate::ablation::WithoutChunkedLog, "best-without-chunked-log");
+        $callback!($crate::ablation::WithoutFullSpans, "best-without-full-spans");
     };
 }
 

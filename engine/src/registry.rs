@@ -113,7 +113,7 @@ pub const STEPS: &[StepInfo] = &[
 pub const STEPS: &[StepInfo] = &[Best::INFO];
 
 /// The fastest kept step: what the harness calls `engine`.
-pub type Best = steps::s32_chunked_log::S32ChunkedLog;
+pub type Best = steps::s34_full_spans::S34FullSpans;
 
 /// Calls `$callback!(StepType, "step-name")` for every registered step, in log order.
 ///
@@ -183,6 +183,6 @@ macro_rules! for_each_step {
 #[macro_export]
 macro_rules! for_each_step {
     ($callback:ident) => {
-        $callback!($crate::Best, "s32-chunked-log");
+        $callback!($crate::Best, "s34-full-spans");
     };
 }

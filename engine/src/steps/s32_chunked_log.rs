@@ -22,7 +22,7 @@ impl Step for S32ChunkedLog {
         why: "perf on sveltecomponent (s30): `realloc` growing the log's entry `Vec` (and copying it, since the allocator's mmap threshold has risen past the log's size after the first large free) was 4-5% of a local replay. s29 shrank the entries instead and lost more to packing than it saved.",
         invariant: "As s30; every chunk but the last is full and none was reallocated (`ChunkedEntries::assert_invariants`), and the log reads back the same ops.",
         code: "engine/src/log_entries.rs: `ChunkedEntries`",
-        notes: "Kept, **best**: `crdt-bench ab engine/s30-back-hint engine/s32-chunked-log --instructions --quick` gave 1.051x faster on sveltecomponent (instructions 0.918x), 1.026x on rustcode (0.934x), 1.047x on seph-blog1 (0.995x), 1.026x on automerge-paper (0.988x). The same bytes as s30's log, only never copied: where s29's smaller entries lost to packing, not moving them at all wins.",
+        notes: "Kept (the best step until s34): `crdt-bench ab engine/s30-back-hint engine/s32-chunked-log --instructions --quick` gave 1.051x faster on sveltecomponent (instructions 0.918x), 1.026x on rustcode (0.934x), 1.047x on seph-blog1 (0.995x), 1.026x on automerge-paper (0.988x). The same bytes as s30's log, only never copied: where s29's smaller entries lost to packing, not moving them at all wins.",
         skip_traces: &[],
         quick_skip_traces: &[],
     };
