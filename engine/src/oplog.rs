@@ -454,7 +454,7 @@ impl<E: EntryStore> OpLog<E> {
     /// ops per agent, by agent index), in log order; each whole (the caller trims an entry's
     /// known prefix). The entries come from each agent's seq-ordered index, so a peer that is
     /// a few ops behind costs a few binary searches and those entries, not a walk over the
-    /// whole log (a merge of one txn into a long document was O(log) before).
+    /// whole log (which made a fork-per-txn replay quadratic in the log's length).
     pub(crate) fn ops_not_in(&self, known_by_agent: &[u32]) -> impl Iterator<Item = InternalOp<'_>> + '_ {
         debug_assert_eq!(known_by_agent.len(), self.entries_by_agent.len());
         let mut first_new_by_agent = Vec::with_capacity(self.entries_by_agent.len());
