@@ -21,8 +21,6 @@ use std::cell::Ref;
 use std::cell::RefCell;
 use std::ops::Range;
 
-use arrayvec::ArrayString;
-
 use crate::doc::count_chars;
 use crate::doc::panic_delete_out_of_range;
 use crate::doc::panic_insert_out_of_range;
@@ -66,7 +64,7 @@ const INLINE_TEXT_BYTES: usize = 64;
 #[derive(Clone, Debug, Default)]
 struct PendingText<const INLINE: bool> {
     /// With `INLINE`: the text while it fits and `heap` is empty.
-    inline: ArrayString<INLINE_TEXT_BYTES>,
+    inline: InlineText<INLINE_TEXT_BYTES>,
     /// The text otherwise (always, without `INLINE`).
     heap: String,
 }
@@ -75,11 +73,11 @@ impl<const INLINE: bool> PendingText<INLINE> {
     #[inline]
     fn push(&mut self, text: &str) {
         if INLINE && self.heap.is_empty() {
-            if self.inline.try_push_str(text).is_ok() {
+            if self.inline.try_push_str(text) {
                 return;
             }
             // Too long for the inline buffer: the whole run moves to the heap.
-            self.heap.push_str(&self.inline);
+            self.heap.push_str(self.inline.as_str());
             self.inline.clear();
         }
         push_text(&mut self.heap, text);
@@ -88,7 +86,7 @@ impl<const INLINE: bool> PendingText<INLINE> {
     #[inline]
     fn as_str(&self) -> &str {
         if INLINE && self.heap.is_empty() {
-            &self.inline
+            self.inline.as_str()
         } else {
             &self.heap
         }
@@ -108,6 +106,45 @@ impl<const INLINE: bool> PendingText<INLINE> {
 
     fn chars(&self) -> std::str::Chars<'_> {
         self.as_str().chars()
+    }
+}
+
+/// Up to `N` bytes of text in place (a small-string; no heap). Only whole `str`s are pushed,
+/// so the bytes are always UTF-8; [`InlineText::as_str`] still checks (the workspace forbids
+/// `unsafe`), which for at most `N` bytes is a few instructions per read.
+#[derive(Clone, Debug)]
+struct InlineText<const N: usize> {
+    bytes: [u8; N],
+    len_bytes: usize,
+}
+
+impl<const N: usize> Default for InlineText<N> {
+    fn default() -> Self {
+        Self { bytes: [0; N], len_bytes: 0 }
+    }
+}
+
+impl<const N: usize> InlineText<N> {
+    /// Appends `text` if it fits; leaves the buffer unchanged and returns false if not.
+    #[inline]
+    fn try_push_str(&mut self, text: &str) -> bool {
+        let end = self.len_bytes + text.len();
+        if end > N {
+            return false;
+        }
+        self.bytes[self.len_bytes..end].copy_from_slice(text.as_bytes());
+        self.len_bytes = end;
+        true
+    }
+
+    #[inline]
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len_bytes]).expect("InlineText holds whole strs only")
+    }
+
+    #[inline]
+    fn clear(&mut self) {
+        self.len_bytes = 0;
     }
 }
 
@@ -368,7 +405,7 @@ impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bo
         }
         if INLINE {
             assert!(
-                pending.text.heap.is_empty() || pending.text.inline.is_empty(),
+                pending.text.heap.is_empty() || pending.text.inline.len_bytes == 0,
                 "the run's text both inline and on the heap"
             );
         }

@@ -253,8 +253,12 @@ mod tests {
             $callback!(crate::steps::s31_lens_apart::Store);
             $callback!(LeafStore<Spans<WideSpan, 3, 6, true, true, false, true>, BTreeIndex<4>, LazyIdIndex<FlatIdIndex>, true, true>);
             $callback!(crate::steps::s34_full_spans::Store);
+            // Text apart (s37) needs the `all-steps` feature: its rope is an optional dependency.
+            #[cfg(feature = "all-steps")]
             $callback!(crate::structure::text_apart::TextApart<LeafStore<Spans<WideSpan, 3, 6, false, true, false, false, false>, BTreeIndex<4>, LazyIdIndex<FlatIdIndex>, true, true>>);
+            #[cfg(feature = "all-steps")]
             $callback!(crate::structure::text_apart::TextApart<LeafStore<CharItems<4>, BTreeIndex<4>, FlatIdIndex, true, false, true>>);
+            #[cfg(feature = "all-steps")]
             $callback!(crate::steps::s37_text_apart::Store);
         };
     }

@@ -39,5 +39,6 @@ pub mod s33_chunked_log_1k;
 pub mod s34_full_spans;
 pub mod s35_leaves_fit;
 pub mod s36_chunked_compact_log;
+#[cfg(feature = "all-steps")]
 pub mod s37_text_apart;
 pub mod s38_inline_pending;

@@ -7,4 +7,7 @@ pub mod id_index;
 pub mod index;
 pub mod leaf;
 pub mod leaf_store;
+/// Only with `all-steps`: s37 (reverted) is its one user, and its rope (jumprope) is an
+/// optional dependency so that an embedder's build of [`crate::Best`] has no third-party crate.
+#[cfg(feature = "all-steps")]
 pub mod text_apart;
