@@ -28,6 +28,8 @@ use crate::oplog::CharOp;
 use crate::oplog::InternalKind;
 use crate::oplog::InternalOp;
 use crate::oplog::OpLog;
+use crate::oplog::delete_target;
+use crate::oplog::lowest_delete_target;
 use crate::encoding::DecodeError;
 use crate::encoding::Decoder;
 use crate::ops::BatchOp;
@@ -49,8 +51,19 @@ use crate::TextCrdt;
 /// With `LOG_RUNS`, the op log keeps a backspace run (each delete just before the last) as
 /// one entry, as it keeps a typing run; without it, one entry per backspace. Either way the
 /// log holds the same ops.
+///
+/// With `BACKWARD_OPS` (s39's `backward-ops`, which needs `LOG_RUNS` to have backward runs
+/// in its log), [`TextCrdt::ops_since`] sends a backspace run as one op (`OpKind::Delete`'s
+/// `backward`); without, as one op per char. Either way the batch holds the same char ops, and
+/// every document integrates both.
 #[derive(Clone, Debug)]
-pub struct Doc<S: SeqStore, const LOG_RUNS: bool = false, E: EntryStore = WideEntries, const FAST_AGENT_HASH: bool = false> {
+pub struct Doc<
+    S: SeqStore,
+    const LOG_RUNS: bool = false,
+    E: EntryStore = WideEntries,
+    const FAST_AGENT_HASH: bool = false,
+    const BACKWARD_OPS: bool = false,
+> {
     agents: AgentTable<FAST_AGENT_HASH>,
     /// Who local edits are attributed to.
     agent: AgentId,
@@ -64,7 +77,9 @@ pub struct Doc<S: SeqStore, const LOG_RUNS: bool = false, E: EntryStore = WideEn
     last_insert: Option<(Id, u32, usize)>,
 }
 
-impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bool> Doc<S, LOG_RUNS, E, FAST_AGENT_HASH> {
+impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bool, const BACKWARD_OPS: bool>
+    Doc<S, LOG_RUNS, E, FAST_AGENT_HASH, BACKWARD_OPS>
+{
     /// Number of entries in the op log (coalesced runs of ops): a size measure for reports.
     pub fn op_log_entry_count(&self) -> usize {
         self.log.entry_count()
@@ -91,7 +106,7 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
                     agent,
                     seq: log.seq_count(agent),
                 };
-                log.push_local::<LOG_RUNS>(id, len, InternalKind::Delete { target }, false, may_extend);
+                log.push_local::<LOG_RUNS>(id, len, InternalKind::Delete { target, backward: false }, may_extend);
                 may_extend = true;
             });
         debug_assert_eq!(self.store.len_chars(), doc_len_chars - len_chars);
@@ -119,14 +134,22 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
                 // The run's chars, last first: one backward entry (or one more stretch of it).
                 let id = self.next_local_id();
                 let last = target.plus(len - 1);
-                self.log.push_local::<true>(id, len, InternalKind::Delete { target: last }, true, may_extend);
+                let kind = InternalKind::Delete {
+                    target: last,
+                    backward: len > 1,
+                };
+                self.log.push_local::<true>(id, len, kind, may_extend);
                 may_extend = true;
                 continue;
             }
             for offset in (0..len).rev() {
                 let id = self.next_local_id();
                 let target = target.plus(offset);
-                self.log.push_local::<false>(id, 1, InternalKind::Delete { target }, false, may_extend);
+                let kind = InternalKind::Delete {
+                    target,
+                    backward: false,
+                };
+                self.log.push_local::<false>(id, 1, kind, may_extend);
                 may_extend = true;
             }
         }
@@ -167,7 +190,7 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
             origin_right,
             text,
         };
-        self.log.push_local::<LOG_RUNS>(id, len, kind, false, may_extend);
+        self.log.push_local::<LOG_RUNS>(id, len, kind, may_extend);
         debug_assert_eq!(self.store.len_chars(), len_before + len as usize);
     }
 
@@ -314,9 +337,11 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
                     return Err(ORIGINS_OUT_OF_ORDER);
                 }
             }
-            InternalKind::Delete { target } => {
+            InternalKind::Delete { target, backward } => {
                 // A run at a time: consecutive ids are usually consecutive items, so one id
-                // lookup serves as many chars as the store finds in a row there.
+                // lookup serves as many chars as the store finds in a row there. A backward
+                // run deletes the same ids as a forward one from its lowest.
+                let target = lowest_delete_target(target, backward, op.len);
                 let mut offset = 0;
                 while offset < op.len {
                     let index = self.index_of_id(target.plus(offset));
@@ -450,9 +475,10 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
                 origin_right: origin_right.map(|origin| self.to_op_id(origin, batch)),
                 text: text.to_owned(),
             },
-            InternalKind::Delete { target } => OpKind::Delete {
+            InternalKind::Delete { target, backward } => OpKind::Delete {
                 target: self.to_op_id(target, batch),
                 len_chars: op.len,
+                backward,
             },
         };
         Op { id, parents, kind }
@@ -478,8 +504,8 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
                         expected.insert(op.id.plus(offset), (left, origin_right, ch));
                     }
                 }
-                InternalKind::Delete { target } => {
-                    deleted.extend((0..op.len).map(|offset| target.plus(offset)))
+                InternalKind::Delete { target, backward } => {
+                    deleted.extend((0..op.len).map(|offset| delete_target(target, backward, offset)))
                 }
             }
         }
@@ -542,7 +568,9 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
     }
 }
 
-impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bool> TextCrdt for Doc<S, LOG_RUNS, E, FAST_AGENT_HASH> {
+impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bool, const BACKWARD_OPS: bool> TextCrdt
+    for Doc<S, LOG_RUNS, E, FAST_AGENT_HASH, BACKWARD_OPS>
+{
     fn new(agent: &str) -> Self {
         let mut agents = AgentTable::default();
         let agent = agents.intern(agent);
@@ -627,7 +655,7 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
             batch: OpBatch::default(),
             index_by_agent: vec![None; self.agents.len()],
         };
-        for op in self.log.ops_not_in(&known_by_agent) {
+        for op in self.log.ops_not_in(&known_by_agent, BACKWARD_OPS) {
             let known = known_by_agent[op.id.agent.index()];
             if op.id.seq + op.len <= known {
                 continue;
@@ -882,12 +910,21 @@ impl<'b> OpChecker<'_, 'b> {
                 origin_right: origin_right.map(id).transpose()?,
                 text,
             },
-            BatchOpKind::Delete { target } => {
+            BatchOpKind::Delete { target, backward } => {
                 let target = id(target)?;
-                if target.seq.checked_add(len).is_none() {
+                let in_range = if backward {
+                    target.seq.checked_sub(len.saturating_sub(1)).is_some()
+                } else {
+                    target.seq.checked_add(len).is_some()
+                };
+                if !in_range {
                     return Err(self.malformed("delete target range overflows u32 seqs"));
                 }
-                InternalKind::Delete { target }
+                // A one-char run goes neither way: forward, as a log keeps it.
+                InternalKind::Delete {
+                    target,
+                    backward: backward && len > 1,
+                }
             }
         };
         if len == 0 {
@@ -963,8 +1000,9 @@ impl<'b> OpChecker<'_, 'b> {
                     return Err(self.malformed("insert has the same left and right origin"));
                 }
             }
-            InternalKind::Delete { target } => {
-                if !known.all_inserts(target, new_part.len, planned) {
+            InternalKind::Delete { target, backward } => {
+                let lowest = lowest_delete_target(target, backward, new_part.len);
+                if !known.all_inserts(lowest, new_part.len, planned) {
                     return Err(self.malformed("delete target is not a known insert"));
                 }
             }

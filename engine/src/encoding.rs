@@ -11,7 +11,7 @@
 //!
 //! [`TextCrdt::integrate`]: crate::TextCrdt::integrate
 //!
-//! # Format (version 1)
+//! # Format (version 2)
 //!
 //! Integers are unsigned LEB128 varints (7 bits a byte, low bits first, at most 10 bytes, no
 //! bits beyond 64); signed deltas are zigzag-encoded first (`0, -1, 1, -2, ..` as
@@ -35,7 +35,8 @@
 //! | 5-6 | insert: left origin 0 an id follows, 1 none (document start), 2 the last char op of the previous op |
 //! | 7 | insert: right origin is none (document end; else an id follows) |
 //! | 5 | delete: `len_chars` is 1 (else `len_chars:varint` follows) |
-//! | 6-7 | delete: must be 0 |
+//! | 6 | delete: backward (a backspace run: char op `k` deletes `target - k`; version 2 only) |
+//! | 7 | delete: must be 0 |
 //!
 //! Bodies: insert `[origin_left:id] [origin_right:id] len:varint utf8-bytes` (the text, `len`
 //! bytes, at least one char); delete `target:id [len_chars:varint]`.
@@ -46,6 +47,9 @@
 //! previous delete's target (or the op's id) for a delete target, so a backspace run costs
 //! two bytes a char and a typing run a few bytes plus its text.
 //!
+//! Version 1 is version 2 without backward deletes (bit 6 of a delete's tag reserved); the
+//! decoder reads both, the encoder writes version 2.
+//!
 //! Runs are the batch's own: an [`Op`] is already a run of char ops (a typed word, a deleted
 //! range), and the encoding keeps that cut exactly, so `decode(encode(b)) == b`.
 
@@ -54,7 +58,7 @@ use std::fmt;
 use crate::ops::{BatchOp, BatchOpKind, BatchParents, Op, OpBatch, OpId, OpKind};
 
 const MAGIC: &[u8; 3] = b"CBE";
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
 
 const KIND_DELETE: u8 = 1 << 0;
 const SAME_AGENT: u8 = 1 << 1;
@@ -69,7 +73,8 @@ const LEFT_NONE: u8 = 1;
 const LEFT_PREVIOUS: u8 = 2;
 const RIGHT_NONE: u8 = 1 << 7;
 const DELETE_ONE: u8 = 1 << 5;
-const DELETE_RESERVED: u8 = 0b1100_0000;
+const DELETE_BACKWARD: u8 = 1 << 6;
+const DELETE_RESERVED: u8 = 0b1000_0000;
 
 /// Why [`decode`] rejected some bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -181,10 +186,13 @@ pub fn encode(batch: &OpBatch) -> Vec<u8> {
                     tag |= RIGHT_NONE;
                 }
             }
-            OpKind::Delete { len_chars, .. } => {
+            OpKind::Delete { len_chars, backward, .. } => {
                 tag |= KIND_DELETE;
                 if *len_chars == 1 {
                     tag |= DELETE_ONE;
+                }
+                if *backward {
+                    tag |= DELETE_BACKWARD;
                 }
             }
         }
@@ -214,7 +222,7 @@ pub fn encode(batch: &OpBatch) -> Vec<u8> {
                 put_varint(&mut out, text.len() as u64);
                 out.extend_from_slice(text.as_bytes());
             }
-            OpKind::Delete { target, len_chars } => {
+            OpKind::Delete { target, len_chars, .. } => {
                 put_id(&mut out, *target, last_target.unwrap_or(op.id));
                 last_target = Some(*target);
                 if *len_chars != 1 {
@@ -353,6 +361,8 @@ pub(crate) struct Decoder<'a> {
     /// (agent, last char op) of the previous op.
     prev: Option<(u32, OpId)>,
     last_target: Option<OpId>,
+    /// The format version read from the header (1 has no backward deletes).
+    version: u8,
 }
 
 impl<'a> Decoder<'a> {
@@ -362,7 +372,8 @@ impl<'a> Decoder<'a> {
         if r.take(MAGIC.len() as u64).ok() != Some(&MAGIC[..]) {
             return Err(DecodeError { offset: 0, reason: "missing the \"CBE\" magic" });
         }
-        if r.byte()? != VERSION {
+        let version = r.byte()?;
+        if !(1..=VERSION).contains(&version) {
             return Err(DecodeError { offset: 3, reason: "unknown format version" });
         }
         let agent_count = r.count(1)?;
@@ -372,6 +383,7 @@ impl<'a> Decoder<'a> {
         }
         let op_count = r.count(2)?;
         Ok(Decoder {
+            version,
             r,
             agents,
             op_count,
@@ -456,7 +468,8 @@ impl<'a> Decoder<'a> {
             }
             (BatchOpKind::Insert { origin_left, origin_right, text }, len_chars)
         } else {
-            if tag & DELETE_RESERVED != 0 {
+            let backward = tag & DELETE_BACKWARD != 0;
+            if tag & DELETE_RESERVED != 0 || (backward && self.version < 2) {
                 return Err(DecodeError { offset: tag_at, reason: "reserved tag bits set on a delete" });
             }
             let target = r.id(self.last_target.unwrap_or(id), agent_count)?;
@@ -465,10 +478,15 @@ impl<'a> Decoder<'a> {
             if len_chars == 0 {
                 return r.err("a delete of no chars");
             }
-            if u64::from(target.seq) + u64::from(len_chars) > u64::from(u32::MAX) + 1 {
+            let in_range = if backward {
+                target.seq >= len_chars - 1
+            } else {
+                u64::from(target.seq) + u64::from(len_chars) <= u64::from(u32::MAX) + 1
+            };
+            if !in_range {
                 return r.err("a delete's target range overflows u32 seqs");
             }
-            (BatchOpKind::Delete { target }, u64::from(len_chars))
+            (BatchOpKind::Delete { target, backward }, u64::from(len_chars))
         };
         let end = u64::from(seq) + len_chars;
         if end > u64::from(u32::MAX) + 1 {
@@ -526,9 +544,10 @@ mod tests {
                     parents: vec![id(0, 4)],
                     kind: OpKind::Insert { origin_left: None, origin_right: Some(id(0, 0)), text: "> ".into() },
                 },
-                Op { id: id(0, 12), parents: vec![id(0, 11), id(1, 1)], kind: OpKind::Delete { target: id(0, 11), len_chars: 1 } },
-                Op { id: id(0, 13), parents: vec![id(0, 12)], kind: OpKind::Delete { target: id(0, 10), len_chars: 1 } },
-                Op { id: id(2, 7), parents: vec![id(0, 13)], kind: OpKind::Delete { target: id(1, 0), len_chars: 2 } },
+                Op { id: id(0, 12), parents: vec![id(0, 11), id(1, 1)], kind: OpKind::Delete { target: id(0, 11), len_chars: 1, backward: false } },
+                Op { id: id(0, 13), parents: vec![id(0, 12)], kind: OpKind::Delete { target: id(0, 10), len_chars: 1, backward: false } },
+                Op { id: id(2, 7), parents: vec![id(0, 13)], kind: OpKind::Delete { target: id(1, 0), len_chars: 2, backward: false } },
+                Op { id: id(2, 9), parents: vec![id(2, 8)], kind: OpKind::Delete { target: id(0, 9), len_chars: 3, backward: true } },
             ],
         }
     }

@@ -33,9 +33,41 @@ pub(crate) enum InternalKind<'a> {
         origin_right: Option<Id>,
         text: &'a str,
     },
+    /// Char op `k` deletes `target + k`, or with `backward` (a backspace run) `target - k`:
+    /// [`delete_target`].
     Delete {
         target: Id,
+        backward: bool,
     },
+}
+
+impl InternalKind<'_> {
+    /// Whether this is a backward delete run.
+    pub(crate) fn is_backward(&self) -> bool {
+        matches!(self, InternalKind::Delete { backward: true, .. })
+    }
+}
+
+/// The item that char op `offset` of a delete run from `target` deletes: `target + offset`,
+/// or `target - offset` for a `backward` run (a backspace run deletes each char before the
+/// last one).
+#[inline]
+pub(crate) fn delete_target(target: Id, backward: bool, offset: u32) -> Id {
+    if backward {
+        Id {
+            agent: target.agent,
+            seq: target.seq - offset,
+        }
+    } else {
+        target.plus(offset)
+    }
+}
+
+/// The lowest of the `len` consecutive ids a delete run from `target` deletes: a backward run
+/// deletes the same ids as a forward run from its last target.
+#[inline]
+pub(crate) fn lowest_delete_target(target: Id, backward: bool, len: u32) -> Id {
+    delete_target(target, backward, if backward { len - 1 } else { 0 })
 }
 
 /// One char op with its per-char parents and origins: the unit in which two descriptions of
@@ -75,8 +107,10 @@ impl<'a> InternalOp<'a> {
                 origin_right,
                 text: &text[byte_of_char(text, skip as usize)..],
             },
-            InternalKind::Delete { target } => InternalKind::Delete {
-                target: target.plus(skip),
+            InternalKind::Delete { target, backward } => InternalKind::Delete {
+                target: delete_target(target, backward, skip),
+                // A one-char run goes neither way: forward, as a log keeps it.
+                backward: backward && self.len - skip > 1,
             },
         };
         InternalOp {
@@ -114,8 +148,8 @@ impl<'a> InternalOp<'a> {
                     .nth(offset as usize)
                     .expect("insert text shorter than its op"),
             },
-            InternalKind::Delete { target } => CharKind::Delete {
-                target: target.plus(offset),
+            InternalKind::Delete { target, backward } => CharKind::Delete {
+                target: delete_target(target, backward, offset),
             },
         };
         CharOp { parents, kind }
@@ -185,12 +219,28 @@ impl<E: EntryStore> OpLog<E> {
 
     /// Appends `op`, extending the last entry when `op` continues it (with `BACKWARD_RUNS`,
     /// also when a one-char delete continues a backspace run).
+    ///
+    /// A backward delete run goes in as one entry with `BACKWARD_RUNS`; without, as one entry
+    /// per char op (what such a log makes of backspaces typed here).
     pub(crate) fn push<const BACKWARD_RUNS: bool>(&mut self, op: &InternalOp<'_>) {
-        self.push_entry::<BACKWARD_RUNS>(op.id, op.len, op.parents.clone(), op.kind, false, true);
+        if let InternalKind::Delete { target, backward: true } = op.kind {
+            if !BACKWARD_RUNS && op.len > 1 {
+                for offset in 0..op.len {
+                    let char_op = op.suffix(offset);
+                    let kind = InternalKind::Delete {
+                        target: delete_target(target, true, offset),
+                        backward: false,
+                    };
+                    self.push_entry::<false>(char_op.id, 1, char_op.parents, kind, true);
+                }
+                return;
+            }
+        }
+        self.push_entry::<BACKWARD_RUNS>(op.id, op.len, op.parents.clone(), op.kind, true);
     }
 
-    /// [`OpLog::push`] of the op `id`, `len`, `parents`, `kind`; a delete with `backward`
-    /// deletes `target`, `target - 1`, ... (only with `BACKWARD_RUNS`). `may_extend: false`
+    /// [`OpLog::push`] of the op `id`, `len`, `parents`, `kind`; a backward delete (only with
+    /// `BACKWARD_RUNS`, or of one char) deletes `target`, `target - 1`, .... `may_extend: false`
     /// when the caller already found that the op does not continue the last entry.
     fn push_entry<const BACKWARD_RUNS: bool>(
         &mut self,
@@ -198,10 +248,9 @@ impl<E: EntryStore> OpLog<E> {
         len: u32,
         parents: Parents,
         kind: InternalKind<'_>,
-        backward: bool,
         may_extend: bool,
     ) {
-        debug_assert!(BACKWARD_RUNS || !backward);
+        debug_assert!(BACKWARD_RUNS || !kind.is_backward() || len == 1);
         assert_eq!(
             id.seq,
             self.seq_count(id.agent),
@@ -221,15 +270,15 @@ impl<E: EntryStore> OpLog<E> {
             self.frontier.push(id.plus(len - 1));
         }
         self.seq_count_by_agent[id.agent.index()] = new_seq_count;
-        if !(may_extend && self.try_extend_last_with::<BACKWARD_RUNS>(id, len, &parents, kind, backward)) {
-            self.append_entry(id, len, parents, kind, backward);
+        if !(may_extend && self.try_extend_last_with::<BACKWARD_RUNS>(id, len, &parents, kind)) {
+            self.append_entry(id, len, parents, kind);
         }
     }
 
     /// Adds a new entry for the op `id`, `len`, `parents`, `kind` (the frontier and version
     /// vector are the caller's).
     #[inline]
-    fn append_entry(&mut self, id: Id, len: u32, parents: Parents, kind: InternalKind<'_>, backward: bool) {
+    fn append_entry(&mut self, id: Id, len: u32, parents: Parents, kind: InternalKind<'_>) {
         let kind = match kind {
             InternalKind::Insert {
                 origin_left,
@@ -245,7 +294,7 @@ impl<E: EntryStore> OpLog<E> {
                     text_end: self.inserted_text.len(),
                 }
             }
-            InternalKind::Delete { target } => EntryKind::Delete {
+            InternalKind::Delete { target, backward } => EntryKind::Delete {
                 target,
                 backward: backward && len > 1,
             },
@@ -266,7 +315,6 @@ impl<E: EntryStore> OpLog<E> {
         len: u32,
         parents: &[Id],
         kind: InternalKind<'_>,
-        backward: bool,
     ) -> bool {
         let Some(mut last) = self.entries.last_core() else {
             return false;
@@ -297,7 +345,10 @@ impl<E: EntryStore> OpLog<E> {
                     target,
                     backward: last_backward,
                 },
-                InternalKind::Delete { target: new_target },
+                InternalKind::Delete {
+                    target: new_target,
+                    backward,
+                },
             ) => {
                 let forward_ok = !*last_backward && !backward && new_target == target.plus(last.len);
                 // Backward: the new run starts at the item just before the last one deleted.
@@ -336,22 +387,21 @@ impl<E: EntryStore> OpLog<E> {
         id: Id,
         len: u32,
         kind: InternalKind<'_>,
-        backward: bool,
         may_extend: bool,
     ) {
         debug_assert_eq!(id.seq, self.seq_count(id.agent));
         if let [parent] = *self.frontier.as_slice() {
             // The common case (one agent typing): one parent, and after the op the frontier is
             // exactly its last char op, whether it extends the last entry or starts one.
-            if !(may_extend && self.try_extend_last_with::<BACKWARD_RUNS>(id, len, &[parent], kind, backward)) {
-                self.append_entry(id, len, Parents::One(parent), kind, backward);
+            if !(may_extend && self.try_extend_last_with::<BACKWARD_RUNS>(id, len, &[parent], kind)) {
+                self.append_entry(id, len, Parents::One(parent), kind);
             }
             self.seq_count_by_agent[id.agent.index()] = id.seq.checked_add(len).expect("seq overflow");
             self.frontier[0] = id.plus(len - 1);
             return;
         }
         let frontier = std::mem::take(&mut self.frontier);
-        let extended = may_extend && self.try_extend_last_with::<BACKWARD_RUNS>(id, len, &frontier, kind, backward);
+        let extended = may_extend && self.try_extend_last_with::<BACKWARD_RUNS>(id, len, &frontier, kind);
         self.frontier = frontier;
         if extended {
             self.seq_count_by_agent[id.agent.index()] = id.seq + len;
@@ -360,7 +410,7 @@ impl<E: EntryStore> OpLog<E> {
         } else {
             let parents = Parents::from_slice(&self.frontier);
             // Not extending again: that was just tried with the same parents.
-            self.push_entry::<BACKWARD_RUNS>(id, len, parents, kind, backward, false);
+            self.push_entry::<BACKWARD_RUNS>(id, len, parents, kind, false);
         }
     }
 
@@ -378,12 +428,12 @@ impl<E: EntryStore> OpLog<E> {
         Some((entry_index, id.seq - entry.id.seq))
     }
 
-    /// Entry `index`'s ops: the whole entry as one op, or a backward delete run as one op per
-    /// char (an op's chars go forward).
-    fn entry_ops(&self, index: usize) -> impl Iterator<Item = InternalOp<'_>> + '_ {
+    /// Entry `index`'s ops: the whole entry as one op, or (unless `backward_ops`) a backward
+    /// delete run as one op per char, as a log without backward runs holds it.
+    fn entry_ops(&self, index: usize, backward_ops: bool) -> impl Iterator<Item = InternalOp<'_>> + '_ {
         let entry = self.entries.core(index);
         let (count, backward) = match entry.kind {
-            EntryKind::Delete { backward: true, .. } => (entry.len, true),
+            EntryKind::Delete { backward: true, .. } if !backward_ops => (entry.len, true),
             _ => (1, false),
         };
         (0..count).map(move |offset| {
@@ -410,15 +460,13 @@ impl<E: EntryStore> OpLog<E> {
                 Parents::One(entry.id.plus(offset - 1))
             },
             kind: InternalKind::Delete {
-                target: Id {
-                    agent: target.agent,
-                    seq: target.seq - offset,
-                },
+                target: delete_target(target, true, offset),
+                backward: false,
             },
         }
     }
 
-    /// Entry `index` as one op. Not for backward delete runs (see [`OpLog::entry_ops`]).
+    /// Entry `index` as one op (a backward delete run too).
     fn entry_op(&self, index: usize) -> InternalOp<'_> {
         let entry = self.entries.core(index);
         let kind = match entry.kind {
@@ -432,10 +480,7 @@ impl<E: EntryStore> OpLog<E> {
                 origin_right,
                 text: &self.inserted_text[text_start..text_end],
             },
-            EntryKind::Delete { target, backward } => {
-                debug_assert!(!backward, "a backward run is not one op");
-                InternalKind::Delete { target }
-            }
+            EntryKind::Delete { target, backward } => InternalKind::Delete { target, backward },
         };
         InternalOp {
             id: entry.id,
@@ -446,8 +491,9 @@ impl<E: EntryStore> OpLog<E> {
     }
 
     /// The ops in log order (a causal order).
+    /// A backward delete run is one op.
     pub(crate) fn ops(&self) -> impl Iterator<Item = InternalOp<'_>> + '_ {
-        (0..self.entries.len()).flat_map(|index| self.entry_ops(index))
+        (0..self.entries.len()).flat_map(|index| self.entry_ops(index, true))
     }
 
     /// The ops of the entries that hold a char op not in the version `known_by_agent` (char
@@ -455,7 +501,8 @@ impl<E: EntryStore> OpLog<E> {
     /// known prefix). The entries come from each agent's seq-ordered index, so a peer that is
     /// a few ops behind costs a few binary searches and those entries, not a walk over the
     /// whole log (which made a fork-per-txn replay quadratic in the log's length).
-    pub(crate) fn ops_not_in(&self, known_by_agent: &[u32]) -> impl Iterator<Item = InternalOp<'_>> + '_ {
+    /// `backward_ops`: a backward delete run as one op (else one op per char).
+    pub(crate) fn ops_not_in(&self, known_by_agent: &[u32], backward_ops: bool) -> impl Iterator<Item = InternalOp<'_>> + '_ {
         debug_assert_eq!(known_by_agent.len(), self.entries_by_agent.len());
         let mut first_new_by_agent = Vec::with_capacity(self.entries_by_agent.len());
         let mut new_entry_count = 0usize;
@@ -484,7 +531,7 @@ impl<E: EntryStore> OpLog<E> {
         all.into_iter()
             .flatten()
             .chain(some.into_iter().flatten())
-            .flat_map(|index| self.entry_ops(index))
+            .flat_map(move |index| self.entry_ops(index, backward_ops))
     }
 
     /// The char op with id `id`, if the log has it.

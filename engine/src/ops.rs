@@ -97,13 +97,19 @@ pub enum OpKind {
         /// The inserted text; its length in code points is the op's length.
         text: String,
     },
-    /// Delete the items with ids `target .. target + len_chars` (one agent's consecutive
-    /// inserts), wherever they are in the document. Deleting an item twice is harmless.
+    /// Delete `len_chars` items with consecutive ids (one agent's consecutive inserts),
+    /// wherever they are in the document: char op `k` deletes `target + k`, or with `backward`
+    /// (a backspace run: each char op deletes the char before the last one) `target - k`.
+    /// Deleting an item twice is harmless.
     Delete {
-        /// The id of the first deleted item.
+        /// The id of the item the first char op deletes.
         target: OpId,
         /// How many items, hence also how many char ops this op is.
         len_chars: u32,
+        /// The run goes backward: the items are `target - len_chars + 1 ..= target`, deleted
+        /// from the last to the first. A log that keeps backspace runs sends one op per run
+        /// with this (s39's `backward-ops`); without it, a backspace run is one op per char.
+        backward: bool,
     },
 }
 
@@ -156,6 +162,7 @@ pub(crate) enum BatchOpKind<'a> {
     },
     Delete {
         target: OpId,
+        backward: bool,
     },
 }
 
@@ -174,7 +181,17 @@ impl<'a> From<&'a Op> for BatchOp<'a> {
                     text,
                 },
             ),
-            OpKind::Delete { target, len_chars } => (u64::from(*len_chars), BatchOpKind::Delete { target: *target }),
+            OpKind::Delete {
+                target,
+                len_chars,
+                backward,
+            } => (
+                u64::from(*len_chars),
+                BatchOpKind::Delete {
+                    target: *target,
+                    backward: *backward,
+                },
+            ),
         };
         let parents = match op.parents.as_slice() {
             &[one] => BatchParents::One(one),
@@ -202,10 +219,11 @@ impl BatchOp<'_> {
                 origin_right,
                 text: text.to_owned(),
             },
-            BatchOpKind::Delete { target } => OpKind::Delete {
+            BatchOpKind::Delete { target, backward } => OpKind::Delete {
                 target,
                 // Decoded delete lengths fit in u32 (the decoder checks).
                 len_chars: self.len_chars as u32,
+                backward,
             },
         };
         Op {
@@ -272,17 +290,23 @@ impl OpBatch {
                         });
                     }
                 }
-                OpKind::Delete { target, len_chars } => {
+                OpKind::Delete {
+                    target,
+                    len_chars,
+                    backward,
+                } => {
                     for offset in 0..*len_chars {
+                        let seq = if *backward { target.seq - offset } else { target.seq + offset };
                         ops.push(Op {
                             id: id_at(offset),
                             parents: parents_at(offset),
                             kind: OpKind::Delete {
                                 target: OpId {
                                     agent: target.agent,
-                                    seq: target.seq + offset,
+                                    seq,
                                 },
                                 len_chars: 1,
+                                backward: false,
                             },
                         });
                     }

@@ -106,6 +106,7 @@ pub const STEPS: &[StepInfo] = &[
     steps::s36_chunked_compact_log::S36ChunkedCompactLog::INFO,
     steps::s37_text_apart::S37TextApart::INFO,
     steps::s38_inline_pending::S38InlinePending::INFO,
+    steps::s39_backward_ops::S39BackwardOps::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -175,6 +176,7 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s36_chunked_compact_log::S36ChunkedCompactLog, "s36-chunked-compact-log");
         $callback!($crate::steps::s37_text_apart::S37TextApart, "s37-text-apart");
         $callback!($crate::steps::s38_inline_pending::S38InlinePending, "s38-inline-pending");
+        $callback!($crate::steps::s39_backward_ops::S39BackwardOps, "s39-backward-ops");
     };
 }
 

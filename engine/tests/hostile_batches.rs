@@ -25,7 +25,7 @@ fn insert(at: OpId, parents: Vec<OpId>, left: Option<OpId>, right: Option<OpId>,
 }
 
 fn delete(at: OpId, parents: Vec<OpId>, target: OpId, len_chars: u32) -> Op {
-    Op { id: at, parents, kind: OpKind::Delete { target, len_chars } }
+    Op { id: at, parents, kind: OpKind::Delete { target, len_chars, backward: false } }
 }
 
 /// The replica: alice typed "hello" (seqs 0-4), bob " world" after it (0-5), alice deleted

@@ -271,6 +271,7 @@ fn malformed_and_unready_batches_change_nothing<D: TextCrdt>() {
     bad_tail.ops[1].kind = OpKind::Delete {
         target: OpId { agent: 0, seq: 40 },
         len_chars: 1,
+        backward: false,
     };
     assert_refused(&mut doc, &bad_tail, malformed);
     let mut unknown_agent = good.clone();
@@ -298,9 +299,24 @@ fn malformed_and_unready_batches_change_nothing<D: TextCrdt>() {
         kind: OpKind::Delete {
             target: OpId { agent: 0, seq: 5 },
             len_chars: 1,
+            backward: false,
         },
     });
     assert_refused(&mut doc, &target_is_a_delete, malformed);
+    // A backspace run (backward delete) reaching below seq 0, and one over a delete op.
+    for (target_seq, len_chars) in [(1, 3), (6, 2)] {
+        let mut bad_backward = good.clone();
+        bad_backward.ops.push(Op {
+            id: OpId { agent: 0, seq: 7 },
+            parents: vec![OpId { agent: 0, seq: 6 }],
+            kind: OpKind::Delete {
+                target: OpId { agent: 0, seq: target_seq },
+                len_chars,
+                backward: true,
+            },
+        });
+        assert_refused(&mut doc, &bad_backward, malformed);
+    }
 
     // After all that, the good batch still works.
     doc.integrate(&good).unwrap();

@@ -283,4 +283,44 @@ fn buffered_steps_log_exactly_the_ops_of_the_unbuffered_step() {
     // A log change: the same char ops, cut into other runs.
     same_ops_as_unbuffered::<engine::steps::s21_log_backspace_runs::S21LogBackspaceRuns, S16DeferredCounts>();
     same_ops_as_unbuffered::<engine::steps::s22_known_length::S22KnownLength, S16DeferredCounts>();
+    // A wire change: backspace runs sent as one op each, the same char ops.
+    same_ops_as_unbuffered::<engine::steps::s39_backward_ops::S39BackwardOps, S16DeferredCounts>();
+}
+
+/// s39 sends a backspace run as one backward op; every step must integrate such a batch into
+/// the same document, and the batch must hold the char ops every other step sends.
+#[cfg(feature = "all-steps")]
+#[test]
+fn every_step_integrates_backward_delete_ops() {
+    use engine::steps::s34_full_spans::S34FullSpans;
+    use engine::steps::s39_backward_ops::S39BackwardOps;
+    use engine::OpKind;
+    let dir = trace_dir();
+    let trace = dir.load_sequential("sveltecomponent").unwrap();
+    let root = Version::root();
+    let source: S39BackwardOps = replay_sequential(&trace);
+    let batch = source.ops_since(&root);
+    let forward_only = replay_sequential::<S34FullSpans>(&trace).ops_since(&root);
+    let backward_count = batch
+        .ops
+        .iter()
+        .filter(|op| matches!(op.kind, OpKind::Delete { backward: true, .. }))
+        .count();
+    // Not vacuous: the trace has backspace runs, and they became fewer ops.
+    assert!(backward_count > 100, "only {backward_count} backward ops");
+    assert!(batch.ops.len() < forward_only.ops.len());
+    assert!(same_char_ops(&batch, &forward_only), "s39 and s34 send different char ops");
+    let bytes = engine::encoding::encode(&batch);
+    assert_eq!(engine::encoding::decode(&bytes).as_ref(), Ok(&batch));
+    macro_rules! check {
+        ($step:ty, $name:literal) => {
+            let mut copy = <$step>::new("observer");
+            copy.integrate_encoded(&bytes).unwrap_or_else(|e| panic!("{}: {e}", $name));
+            assert!(copy.text() == trace.end_content, "{}: wrong text from backward ops", $name);
+            copy.assert_invariants();
+            // What it sends on holds the same char ops, whatever runs its log cut them into.
+            assert!(same_char_ops(&copy.ops_since(&root), &batch), "{}: different ops", $name);
+        };
+    }
+    engine::for_each_step!(check);
 }

@@ -42,3 +42,4 @@ pub mod s36_chunked_compact_log;
 #[cfg(feature = "all-steps")]
 pub mod s37_text_apart;
 pub mod s38_inline_pending;
+pub mod s39_backward_ops;
