@@ -35,14 +35,15 @@ pub struct Ablation {
     pub instead: &'static str,
 }
 
-/// The store the ablation starts from: `Best`'s (s34's).
+/// The store the ablation starts from: `Best`'s (s39's, which is s34's).
 pub type BestStore = crate::steps::s34_full_spans::Store;
 
 /// `Best`'s op log entries.
 type BestEntries = ChunkedEntries;
 
-/// `Best`'s buffer (deletes buffered, backspace runs in the log, the length kept) over `S`.
-type BestBuffer<S> = Buffered<S, true, true, true, BestEntries>;
+/// `Best`'s buffer (deletes buffered, backspace runs in the log, the length kept, backspace
+/// runs sent as one op) over `S`.
+type BestBuffer<S> = Buffered<S, true, true, true, BestEntries, false, true>;
 
 /// `Best`'s store with leaf type `L`, leaf index `X`, id table `I` and the two store flags.
 type StoreWith<L, X = BTreeIndex<16>, I = LazyIdIndex<FlatIdIndex>, const CURSOR: bool = true, const DEFER: bool = true> =
@@ -58,13 +59,14 @@ pub type BestAgain = BestBuffer<StoreWith<SpansWith<64, 2048, true>>>;
 
 /// Without `buffered-inserts` (and so without `buffered-deletes`, which extends that buffer;
 /// `known-length` belongs to the buffer too): the document itself.
-pub type WithoutBuffering = Doc<BestStore, true, BestEntries>;
+pub type WithoutBuffering = Doc<BestStore, true, BestEntries, false, true>;
 /// Without `buffered-deletes`: only typing runs are buffered.
-pub type WithoutBufferedDeletes = Buffered<BestStore, false, true, true, BestEntries>;
+pub type WithoutBufferedDeletes = Buffered<BestStore, false, true, true, BestEntries, false, true>;
 /// Without `log-backspace-runs`: a backspace is its own log entry.
-pub type WithoutLogBackspaceRuns = Buffered<BestStore, true, false, true, BestEntries>;
+/// (`backward-ops` has nothing to send then: the log has no backward runs.)
+pub type WithoutLogBackspaceRuns = Buffered<BestStore, true, false, true, BestEntries, false, true>;
 /// Without `known-length`: the buffer reads the length through the document.
-pub type WithoutKnownLength = Buffered<BestStore, true, true, false, BestEntries>;
+pub type WithoutKnownLength = Buffered<BestStore, true, true, false, BestEntries, false, true>;
 /// Without `lazy-id-index`: the id table is kept from the first keystroke.
 pub type WithoutLazyIdIndex = BestBuffer<StoreWith<SpansWith<64, 2048, true>, BTreeIndex<16>, FlatIdIndex>>;
 /// Without `leaf-reserve`: a split-off leaf gets exactly its contents' capacity.
@@ -86,9 +88,12 @@ pub type WithoutMaxItems2048 = BestBuffer<StoreWith<SpansWith<64, 1024, true>>>;
 /// Without `back-hint`: a char before the entry hint is looked for from the leaf's start.
 pub type WithoutBackHint = BestBuffer<StoreWith<SpansWith<64, 2048, true, false>>>;
 /// Without `chunked-log`: the op log's entries in one `Vec` that doubles as it grows.
-pub type WithoutChunkedLog = Buffered<BestStore, true, true, true, WideEntries>;
+pub type WithoutChunkedLog = Buffered<BestStore, true, true, true, WideEntries, false, true>;
 /// Without `full-spans`: a leaf's span array doubles from 4 as it grows (s32's leaves).
 pub type WithoutFullSpans = BestBuffer<StoreWith<SpansWith<64, 2048, true, true, false>>>;
+/// Without `backward-ops`: a backspace run is sent as one op per char (s34). The ablation
+/// times local replay, which sends nothing: this flag shows in the remote workload.
+pub type WithoutBackwardOps = Buffered<BestStore, true, true, true, BestEntries>;
 
 /// Every variant, in the order [`for_each_ablation!`](crate::for_each_ablation) lists them.
 pub const ABLATIONS: &[Ablation] = &[
@@ -107,6 +112,7 @@ pub const ABLATIONS: &[Ablation] = &[
     Ablation { flag: "back-hint", name: "best-without-back-hint", instead: "a char before the entry hint looked for from the leaf's start" },
     Ablation { flag: "chunked-log", name: "best-without-chunked-log", instead: "the op log in one doubling Vec" },
     Ablation { flag: "full-spans", name: "best-without-full-spans", instead: "span arrays that double from 4 as they grow" },
+    Ablation { flag: "backward-ops", name: "best-without-backward-ops", instead: "a backspace run sent as one op per char (local replay sends nothing)" },
 ];
 
 /// Calls `$callback!(Type, "best-without-<flag>")` for every variant of the ablation, in the
@@ -129,6 +135,7 @@ macro_rules! for_each_ablation {
         $callback!($crate::ablation::WithoutBackHint, "best-without-back-hint");
         $callback!($crate::ablation::WithoutChunkedLog, "best-without-chunked-log");
         $callback!($crate::ablation::WithoutFullSpans, "best-without-full-spans");
+        $callback!($crate::ablation::WithoutBackwardOps, "best-without-backward-ops");
     };
 }
 

@@ -114,7 +114,7 @@ pub const STEPS: &[StepInfo] = &[
 pub const STEPS: &[StepInfo] = &[Best::INFO];
 
 /// The fastest kept step: what the harness calls `engine`.
-pub type Best = steps::s34_full_spans::S34FullSpans;
+pub type Best = steps::s39_backward_ops::S39BackwardOps;
 
 /// Calls `$callback!(StepType, "step-name")` for every registered step, in log order.
 ///
@@ -185,6 +185,6 @@ macro_rules! for_each_step {
 #[macro_export]
 macro_rules! for_each_step {
     ($callback:ident) => {
-        $callback!($crate::Best, "s34-full-spans");
+        $callback!($crate::Best, "s39-backward-ops");
     };
 }
