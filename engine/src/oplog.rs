@@ -537,10 +537,8 @@ impl<E: EntryStore> OpLog<E> {
     /// The char op with id `id`, if the log has it.
     pub(crate) fn char_op(&self, id: Id) -> Option<CharOp> {
         let (entry_index, offset) = self.find(id)?;
-        Some(match self.entries.core(entry_index).kind {
-            EntryKind::Delete { backward: true, .. } => self.backward_char_op(entry_index, offset).char_op(0),
-            _ => self.entry_op(entry_index).char_op(offset),
-        })
+        // A backward run's op knows its direction (`InternalOp::char_op`).
+        Some(self.entry_op(entry_index).char_op(offset))
     }
 
     /// If `id` is an insert char op: how many insert char ops its entry holds from `id` on
