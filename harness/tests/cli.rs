@@ -195,10 +195,15 @@ fn real_traces() -> PathBuf {
 fn ab_a_against_itself_gives_an_interval_containing_one() {
     let json = std::env::temp_dir().join(format!("crdt-bench-aa-{}.json", std::process::id()));
     // 99% rather than 95%: a correct 95% interval still misses 1.0 in one A/A run out of 20,
-    // and a test must not fail that often by design.
+    // and a test must not fail that often by design. Nor can the interval be required to hold
+    // 1.0 exactly: two instances of one subject differ by a fraction of a percent (where their
+    // buffers land in memory and cache), and with 400 pairs the interval is narrow enough to
+    // see it (CI once measured 0.9928-0.9996). That is what `--threshold` is for, so the test
+    // asks what a user relies on: the verdict is never faster or slower, and the interval lies
+    // within the threshold of 1.0.
     let (code, stdout, stderr) = run(bin()
         .args(["ab", "rope", "rope", "--traces", "sveltecomponent", "--budget", "1", "--min-pairs", "30"])
-        .args(["--confidence", "0.99", "--no-progress", "--traces-dir"])
+        .args(["--confidence", "0.99", "--threshold", "0.02", "--no-progress", "--traces-dir"])
         .arg(real_traces())
         .arg("--out")
         .arg(std::env::temp_dir())
@@ -212,7 +217,7 @@ fn ab_a_against_itself_gives_an_interval_containing_one() {
         assert!(r.get(key).is_some(), "missing {key}: {r}");
     }
     let (lo, hi) = (r["ci_low"].as_f64().unwrap(), r["ci_high"].as_f64().unwrap());
-    assert!(lo <= 1.0 && 1.0 <= hi, "A/A interval [{lo}, {hi}] must contain 1.0:\n{stdout}");
+    assert!(lo <= 1.02 && 0.98 <= hi, "A/A interval [{lo}, {hi}] must reach within 2% of 1.0:\n{stdout}");
     assert!(r["pairs"].as_u64().unwrap() >= 30);
     assert_ne!(r["verdict"], "faster");
     assert_ne!(r["verdict"], "slower");
