@@ -524,8 +524,9 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
                 item.id
             );
             let from_log = expected.get(&item.id).copied().map(|(left, right, ch)| {
-                // A store that keeps no deleted text lists no char for a tombstone.
-                let ch = if item.deleted && !S::KEEPS_DELETED_TEXT { StoredItem::NO_CHAR } else { ch };
+                // A store that keeps no deleted text lists no char for a tombstone, and one
+                // that keeps no text (text in the log) none for any item.
+                let ch = if !S::KEEPS_TEXT || (item.deleted && !S::KEEPS_DELETED_TEXT) { StoredItem::NO_CHAR } else { ch };
                 (left, right, ch)
             });
             assert_eq!(
@@ -558,13 +559,29 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
                 );
             }
         }
+        // The chars from the log, not the store's: for a store without text they are the
+        // only ones, and for the others the check above has compared them.
         let visible: String = items
             .iter()
             .filter(|item| !item.deleted)
-            .map(|item| item.ch)
+            .map(|item| expected[&item.id].2)
             .collect();
         assert_eq!(self.store.len_chars(), visible.chars().count());
-        assert_eq!(self.store.text(), visible);
+        assert_eq!(self.text(), visible);
+    }
+
+    /// The visible chars `range_chars` (in range), from the store, or for a store that keeps
+    /// no text (text in the log) from the op log: the store lists which items are visible,
+    /// the log has every inserted char.
+    fn read_text(&self, range_chars: Range<usize>) -> String {
+        if S::KEEPS_TEXT {
+            return if range_chars == (0..self.store.len_chars()) { self.store.text() } else { self.store.slice(range_chars) };
+        }
+        let mut text = String::with_capacity(range_chars.len());
+        for (id, len) in self.store.visible_runs(range_chars) {
+            self.log.push_inserted_text(id, len, &mut text);
+        }
+        text
     }
 }
 
@@ -608,7 +625,7 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
     }
 
     fn text(&self) -> String {
-        self.store.text()
+        self.read_text(0..self.store.len_chars())
     }
 
     fn slice(&self, range_chars: Range<usize>) -> String {
@@ -616,7 +633,7 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
         if range_chars.start > range_chars.end || range_chars.end > len_chars {
             panic_slice_out_of_range(range_chars, len_chars);
         }
-        self.store.slice(range_chars)
+        self.read_text(range_chars)
     }
 
     fn fork(&self, agent: &str) -> Self {

@@ -550,6 +550,33 @@ impl<E: EntryStore> OpLog<E> {
         matches!(entry.kind, EntryKind::Insert { .. }).then_some(entry.len - offset)
     }
 
+    /// Appends the chars that insert char ops `id`, `id + 1`, ..., `id + len - 1` inserted to
+    /// `out`: how a document whose store keeps no text reads it (text in the log). The run may
+    /// cross entries. Panics if one of them is not an insert of the log (the store and the
+    /// log disagree).
+    pub(crate) fn push_inserted_text(&self, id: Id, len: u32, out: &mut String) {
+        let (mut id, mut remaining) = (id, len);
+        while remaining > 0 {
+            let (entry_index, offset) = self.find(id).expect("a stored item that is not in the op log");
+            let entry = self.entries.core(entry_index);
+            let EntryKind::Insert { text_start, text_end, .. } = entry.kind else {
+                panic!("a stored item whose op is a delete");
+            };
+            let take = (entry.len - offset).min(remaining);
+            let text = &self.inserted_text[text_start..text_end];
+            if text.len() == entry.len as usize {
+                // One byte a char: offsets are byte offsets.
+                out.push_str(&text[offset as usize..(offset + take) as usize]);
+            } else {
+                let from = byte_of_char(text, offset as usize);
+                let to = from + byte_of_char(&text[from..], take as usize);
+                out.push_str(&text[from..to]);
+            }
+            id = id.plus(take);
+            remaining -= take;
+        }
+    }
+
     /// `Some(true)` if `id` is an insert char op, `Some(false)` if a delete, `None` if unknown.
     pub(crate) fn is_insert(&self, id: Id) -> Option<bool> {
         let (entry_index, _) = self.find(id)?;

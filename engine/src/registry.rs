@@ -107,6 +107,7 @@ pub const STEPS: &[StepInfo] = &[
     steps::s37_text_apart::S37TextApart::INFO,
     steps::s38_inline_pending::S38InlinePending::INFO,
     steps::s39_backward_ops::S39BackwardOps::INFO,
+    steps::s40_text_in_log::S40TextInLog::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -114,7 +115,7 @@ pub const STEPS: &[StepInfo] = &[
 pub const STEPS: &[StepInfo] = &[Best::INFO];
 
 /// The fastest kept step: what the harness calls `engine`.
-pub type Best = steps::s39_backward_ops::S39BackwardOps;
+pub type Best = steps::s40_text_in_log::S40TextInLog;
 
 /// Calls `$callback!(StepType, "step-name")` for every registered step, in log order.
 ///
@@ -177,6 +178,7 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s37_text_apart::S37TextApart, "s37-text-apart");
         $callback!($crate::steps::s38_inline_pending::S38InlinePending, "s38-inline-pending");
         $callback!($crate::steps::s39_backward_ops::S39BackwardOps, "s39-backward-ops");
+        $callback!($crate::steps::s40_text_in_log::S40TextInLog, "s40-text-in-log");
     };
 }
 
@@ -185,6 +187,6 @@ macro_rules! for_each_step {
 #[macro_export]
 macro_rules! for_each_step {
     ($callback:ident) => {
-        $callback!($crate::Best, "s39-backward-ops");
+        $callback!($crate::Best, "s40-text-in-log");
     };
 }

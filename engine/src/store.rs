@@ -74,6 +74,12 @@ pub trait SeqStore: Clone + Default + fmt::Debug {
     /// [`StoredItem::NO_CHAR`] instead.
     const KEEPS_DELETED_TEXT: bool = true;
 
+    /// Whether the store keeps its items' chars at all. One that does not (*text in the
+    /// log*) lists [`StoredItem::NO_CHAR`] for every item, cannot answer [`SeqStore::text`]
+    /// or [`SeqStore::slice`] (they panic), and leaves reading to the document, which looks
+    /// [`SeqStore::visible_runs`] up in its op log: the log has every inserted char already.
+    const KEEPS_TEXT: bool = true;
+
     /// Number of items, tombstones included.
     fn len_items(&self) -> usize;
 
@@ -128,6 +134,14 @@ pub trait SeqStore: Clone + Default + fmt::Debug {
 
     /// The visible chars in `range_chars`. Requires `range_chars.end <= len_chars()`.
     fn slice(&self, range_chars: Range<usize>) -> String;
+
+    /// The ids of the visible chars in `range_chars`, in order, as runs `(first id, len)` of
+    /// consecutive ids (not necessarily the longest). Requires `range_chars.end <=
+    /// len_chars()`. The default walks [`SeqStore::dump`].
+    fn visible_runs(&self, range_chars: Range<usize>) -> Vec<(Id, u32)> {
+        let visible = self.dump().into_iter().filter(|item| !item.deleted);
+        visible.skip(range_chars.start).take(range_chars.len()).map(|item| (item.id, 1)).collect()
+    }
 
     /// Every item in document order. O(n); for invariant checks and tests.
     fn dump(&self) -> Vec<StoredItem>;
@@ -260,6 +274,9 @@ mod tests {
             $callback!(crate::structure::text_apart::TextApart<LeafStore<CharItems<4>, BTreeIndex<4>, FlatIdIndex, true, false, true>>);
             #[cfg(feature = "all-steps")]
             $callback!(crate::steps::s37_text_apart::Store);
+            // Text in the log (s40): leaves without text, read back as visible runs.
+            $callback!(LeafStore<Spans<WideSpan, 3, 6, true, true, false, true, false>, BTreeIndex<4>, LazyIdIndex<FlatIdIndex>, true, true>);
+            $callback!(crate::steps::s40_text_in_log::Store);
         };
     }
 
@@ -439,7 +456,11 @@ mod tests {
     }
 
     fn check_queries<S: SeqStore>(rng: &mut SmallRng, store: &S, model: &Model, context: &str) {
-        if S::KEEPS_DELETED_TEXT {
+        if !S::KEEPS_TEXT {
+            let without_text: Vec<StoredItem> =
+                model.items.iter().map(|item| StoredItem { ch: StoredItem::NO_CHAR, ..*item }).collect();
+            assert_eq!(store.dump(), without_text, "{context}");
+        } else if S::KEEPS_DELETED_TEXT {
             assert_eq!(store.dump(), model.items, "{context}");
         } else {
             let without_deleted_text: Vec<StoredItem> = model
@@ -461,7 +482,14 @@ mod tests {
         let visible: Vec<(usize, &StoredItem)> = model.visible().collect();
         assert_eq!(store.len_chars(), visible.len(), "{context}");
         let text: String = visible.iter().map(|(_, item)| item.ch).collect();
-        assert_eq!(store.text(), text, "{context}");
+        if S::KEEPS_TEXT {
+            assert_eq!(store.text(), text, "{context}");
+        }
+        let visible_ids: Vec<Id> = visible.iter().map(|(_, item)| item.id).collect();
+        let run_ids = |runs: Vec<(Id, u32)>| -> Vec<Id> {
+            runs.into_iter().flat_map(|(id, len)| (0..len).map(move |offset| id.plus(offset))).collect()
+        };
+        assert_eq!(run_ids(store.visible_runs(0..visible.len())), visible_ids, "{context}, visible runs");
         for (pos_chars, (index, _)) in visible.iter().enumerate() {
             assert_eq!(
                 store.index_of_char(pos_chars),
@@ -481,6 +509,10 @@ mod tests {
         assert_eq!(store.index_of_id(absent), None, "{context}");
         let end = rng.gen_range(0..=visible.len());
         let start = rng.gen_range(0..=end);
+        assert_eq!(run_ids(store.visible_runs(start..end)), visible_ids[start..end], "{context}, visible runs {start}..{end}");
+        if !S::KEEPS_TEXT {
+            return;
+        }
         assert_eq!(
             store.slice(start..end),
             text.chars()

@@ -285,6 +285,7 @@ fn buffered_steps_log_exactly_the_ops_of_the_unbuffered_step() {
     same_ops_as_unbuffered::<engine::steps::s22_known_length::S22KnownLength, S16DeferredCounts>();
     // A wire change: backspace runs sent as one op each, the same char ops.
     same_ops_as_unbuffered::<engine::steps::s39_backward_ops::S39BackwardOps, S16DeferredCounts>();
+    same_ops_as_unbuffered::<engine::steps::s40_text_in_log::S40TextInLog, S16DeferredCounts>();
 }
 
 /// s39 sends a backspace run as one backward op; every step must integrate such a batch into

@@ -43,3 +43,4 @@ pub mod s36_chunked_compact_log;
 pub mod s37_text_apart;
 pub mod s38_inline_pending;
 pub mod s39_backward_ops;
+pub mod s40_text_in_log;

@@ -132,8 +132,17 @@ pub trait Leaf: Clone + Default + fmt::Debug {
     const BULK_CHUNK_ITEMS: usize;
     /// Calls `f(first_id, len)` for every entry: for the id index.
     fn for_each_id_run(&self, f: &mut dyn FnMut(Id, u32));
-    /// Appends the visible chars `range_chars` of this leaf to `out`.
+    /// Whether the leaf keeps its items' chars. A leaf without (`Spans` with `TEXT = false`)
+    /// leaves the text to something else: a rope beside the tree (`TextApart`) or the op log,
+    /// which has every inserted char (*text in the log*, see [`Leaf::push_visible_runs`]).
+    const TEXT: bool = true;
+    /// Appends the visible chars `range_chars` of this leaf to `out`. Requires
+    /// [`Leaf::TEXT`].
     fn push_text(&self, range_chars: Range<usize>, out: &mut String);
+    /// Appends the ids of the visible chars `range_chars` of this leaf to `out`, as runs
+    /// `(first id, len)` of consecutive ids (not necessarily the longest): what a reader looks
+    /// up in the op log when the leaf keeps no text.
+    fn push_visible_runs(&self, range_chars: Range<usize>, out: &mut Vec<(Id, u32)>);
     /// Appends every item to `out`.
     fn dump(&self, out: &mut Vec<StoredItem>);
     /// Checks the leaf's cached counts and entries. Panics if broken.
@@ -278,6 +287,11 @@ impl<const CAP: usize> Leaf for CharItems<CAP> {
                 .take(range_chars.len())
                 .map(|stored| stored.ch),
         );
+    }
+
+    fn push_visible_runs(&self, range_chars: Range<usize>, out: &mut Vec<(Id, u32)>) {
+        let visible = self.items.iter().filter(|stored| !stored.deleted);
+        out.extend(visible.skip(range_chars.start).take(range_chars.len()).map(|stored| (stored.id, 1)));
     }
 
     fn dump(&self, out: &mut Vec<StoredItem>) {
@@ -822,6 +836,8 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
 }
 
 impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool, const TEXT: bool> Leaf for Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS, TEXT> {
+    const TEXT: bool = TEXT;
+
     fn is_overfull(&self) -> bool {
         self.spans.len() > CAP || self.counts.items > MAX_ITEMS
     }
@@ -1036,6 +1052,25 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
             let rest = len - skip - take;
             if rest > 0 {
                 chars.nth(rest - 1);
+            }
+            visible_before += len;
+        }
+    }
+
+    fn push_visible_runs(&self, range_chars: Range<usize>, out: &mut Vec<(Id, u32)>) {
+        let mut visible_before = 0usize;
+        for span in &self.spans {
+            if visible_before >= range_chars.end {
+                break;
+            }
+            if span.deleted() {
+                continue;
+            }
+            let len = span.len() as usize;
+            let skip = range_chars.start.saturating_sub(visible_before).min(len);
+            let take = (range_chars.end - visible_before).min(len) - skip;
+            if take > 0 {
+                out.push((span.unpack().id.plus(skip as u32), take as u32));
             }
             visible_before += len;
         }

@@ -349,6 +349,31 @@ impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: 
         new_id
     }
 
+    /// Calls `f(leaf, range)` for each leaf holding visible chars of `range_chars`, in order,
+    /// with the part of `range_chars` in it (leaf-relative, not empty).
+    fn for_each_leaf_in(&self, range_chars: Range<usize>, mut f: impl FnMut(&L, Range<usize>)) {
+        if range_chars.is_empty() {
+            return;
+        }
+        let found = self.index().find_char(range_chars.start);
+        let mut start_chars = found.start.chars;
+        let mut leaf_id = Some(found.leaf);
+        while let Some(id) = leaf_id {
+            if start_chars >= range_chars.end {
+                break;
+            }
+            let leaf = &self.leaves[id as usize];
+            let leaf_chars = leaf.counts().chars;
+            let from = range_chars.start.saturating_sub(start_chars);
+            let to = (range_chars.end - start_chars).min(leaf_chars);
+            if from < to {
+                f(leaf, from..to);
+            }
+            start_chars += leaf_chars;
+            leaf_id = self.index().next(id);
+        }
+    }
+
     /// Leaves in document order.
     fn leaves_in_order(&self) -> impl Iterator<Item = LeafId> + '_ {
         std::iter::successors(Some(self.index().first()), |&leaf| self.index().next(leaf))
@@ -358,6 +383,10 @@ impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: 
 impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: bool, const BULK_INSERT: bool> SeqStore
     for LeafStore<L, X, I, CURSOR, DEFER_COUNTS, BULK_INSERT>
 {
+    // A store over leaves without text (TextApart's tree, text in the log) lists no chars.
+    const KEEPS_DELETED_TEXT: bool = L::TEXT;
+    const KEEPS_TEXT: bool = L::TEXT;
+
     fn len_items(&self) -> usize {
         self.totals().items
     }
@@ -509,6 +538,7 @@ impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: 
     }
 
     fn text(&self) -> String {
+        assert!(L::TEXT, "this store keeps no text: its document reads the text from the op log");
         let mut text = String::new();
         for leaf in self.leaves_in_order() {
             let leaf = &self.leaves[leaf as usize];
@@ -518,28 +548,16 @@ impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: 
     }
 
     fn slice(&self, range_chars: Range<usize>) -> String {
+        assert!(L::TEXT, "this store keeps no text: its document reads the text from the op log");
         let mut text = String::new();
-        if range_chars.is_empty() {
-            return text;
-        }
-        let found = self.index().find_char(range_chars.start);
-        let mut start_chars = found.start.chars;
-        let mut leaf_id = Some(found.leaf);
-        while let Some(id) = leaf_id {
-            if start_chars >= range_chars.end {
-                break;
-            }
-            let leaf = &self.leaves[id as usize];
-            let leaf_chars = leaf.counts().chars;
-            let from = range_chars.start.saturating_sub(start_chars);
-            let to = (range_chars.end - start_chars).min(leaf_chars);
-            if from < to {
-                leaf.push_text(from..to, &mut text);
-            }
-            start_chars += leaf_chars;
-            leaf_id = self.index().next(id);
-        }
+        self.for_each_leaf_in(range_chars, |leaf, range| leaf.push_text(range, &mut text));
         text
+    }
+
+    fn visible_runs(&self, range_chars: Range<usize>) -> Vec<(Id, u32)> {
+        let mut runs = Vec::new();
+        self.for_each_leaf_in(range_chars, |leaf, range| leaf.push_visible_runs(range, &mut runs));
+        runs
     }
 
     fn dump(&self) -> Vec<StoredItem> {
