@@ -108,6 +108,7 @@ pub const STEPS: &[StepInfo] = &[
     steps::s38_inline_pending::S38InlinePending::INFO,
     steps::s39_backward_ops::S39BackwardOps::INFO,
     steps::s40_text_in_log::S40TextInLog::INFO,
+    steps::s41_compact_log_cached::S41CompactLogCached::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -179,6 +180,7 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s38_inline_pending::S38InlinePending, "s38-inline-pending");
         $callback!($crate::steps::s39_backward_ops::S39BackwardOps, "s39-backward-ops");
         $callback!($crate::steps::s40_text_in_log::S40TextInLog, "s40-text-in-log");
+        $callback!($crate::steps::s41_compact_log_cached::S41CompactLogCached, "s41-compact-log-cached");
     };
 }
 
