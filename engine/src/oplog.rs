@@ -550,6 +550,26 @@ impl<E: EntryStore> OpLog<E> {
         matches!(entry.kind, EntryKind::Insert { .. }).then_some(entry.len - offset)
     }
 
+    /// If `id` is an insert char op: its left and right origins, and how many insert char ops
+    /// its entry holds from `id` on (at least 1; they all share the right origin, and each
+    /// after the first has the one before as left origin). How a document whose store keeps
+    /// no origins (*origins in the log*) reads an item's.
+    pub(crate) fn insert_origins(&self, id: Id) -> Option<(Option<Id>, Option<Id>, u32)> {
+        let (entry_index, offset) = self.find(id)?;
+        let entry = self.entries.core(entry_index);
+        match entry.kind {
+            EntryKind::Insert {
+                origin_left,
+                origin_right,
+                ..
+            } => {
+                let left = if offset == 0 { origin_left } else { Some(entry.id.plus(offset - 1)) };
+                Some((left, origin_right, entry.len - offset))
+            }
+            EntryKind::Delete { .. } => None,
+        }
+    }
+
     /// Appends the chars that insert char ops `id`, `id + 1`, ..., `id + len - 1` inserted to
     /// `out`: how a document whose store keeps no text reads it (text in the log). The run may
     /// cross entries. Panics if one of them is not an insert of the log (the store and the

@@ -109,6 +109,7 @@ pub const STEPS: &[StepInfo] = &[
     steps::s39_backward_ops::S39BackwardOps::INFO,
     steps::s40_text_in_log::S40TextInLog::INFO,
     steps::s41_compact_log_cached::S41CompactLogCached::INFO,
+    steps::s42_origins_in_log::S42OriginsInLog::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -181,6 +182,7 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s39_backward_ops::S39BackwardOps, "s39-backward-ops");
         $callback!($crate::steps::s40_text_in_log::S40TextInLog, "s40-text-in-log");
         $callback!($crate::steps::s41_compact_log_cached::S41CompactLogCached, "s41-compact-log-cached");
+        $callback!($crate::steps::s42_origins_in_log::S42OriginsInLog, "s42-origins-in-log");
     };
 }
 

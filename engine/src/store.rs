@@ -80,6 +80,12 @@ pub trait SeqStore: Clone + Default + fmt::Debug {
     /// [`SeqStore::visible_runs`] up in its op log: the log has every inserted char already.
     const KEEPS_TEXT: bool = true;
 
+    /// Whether the store keeps its items' origins. One that does not (*origins in the log*)
+    /// returns `None` origins from [`SeqStore::run_at`] and [`SeqStore::dump`], and its runs
+    /// may cross from one insert op to the next (they are only runs of consecutive ids): the
+    /// document reads an item's origins from its op log, which has them for every insert.
+    const KEEPS_ORIGINS: bool = true;
+
     /// Number of items, tombstones included.
     fn len_items(&self) -> usize;
 
@@ -212,6 +218,7 @@ mod tests {
     use crate::structure::index::LinearIndex;
     use crate::structure::index::PrefixIndex;
     use crate::structure::leaf::CharItems;
+    use crate::structure::leaf::IdSpan;
     use crate::structure::leaf::PackedSpan;
     use crate::structure::leaf::Spans;
     use crate::structure::leaf::WideSpan;
@@ -277,6 +284,10 @@ mod tests {
             // Text in the log (s40): leaves without text, read back as visible runs.
             $callback!(LeafStore<Spans<WideSpan, 3, 6, true, true, false, true, false>, BTreeIndex<4>, LazyIdIndex<FlatIdIndex>, true, true>);
             $callback!(crate::steps::s40_text_in_log::Store);
+            // Origins in the log (s42): spans of ids and lengths only.
+            $callback!(LeafStore<Spans<IdSpan, 3, 6, true, true, false, true, false>, BTreeIndex<4>, LazyIdIndex<FlatIdIndex>, true, true>);
+            $callback!(LeafStore<Spans<IdSpan, 3>, BTreeIndex<4>, FlatIdIndex, true>);
+            $callback!(crate::steps::s42_origins_in_log::Store);
         };
     }
 
@@ -455,24 +466,21 @@ mod tests {
         model.items.splice(index..index, items);
     }
 
-    fn check_queries<S: SeqStore>(rng: &mut SmallRng, store: &S, model: &Model, context: &str) {
-        if !S::KEEPS_TEXT {
-            let without_text: Vec<StoredItem> =
-                model.items.iter().map(|item| StoredItem { ch: StoredItem::NO_CHAR, ..*item }).collect();
-            assert_eq!(store.dump(), without_text, "{context}");
-        } else if S::KEEPS_DELETED_TEXT {
-            assert_eq!(store.dump(), model.items, "{context}");
-        } else {
-            let without_deleted_text: Vec<StoredItem> = model
-                .items
-                .iter()
-                .map(|item| StoredItem {
-                    ch: if item.deleted { StoredItem::NO_CHAR } else { item.ch },
-                    ..*item
-                })
-                .collect();
-            assert_eq!(store.dump(), without_deleted_text, "{context}");
+    /// What `S::dump` must list for the model's `item`: without the chars or origins the store
+    /// does not keep.
+    fn as_stored<S: SeqStore>(item: &StoredItem) -> StoredItem {
+        let keeps_char = S::KEEPS_TEXT && (S::KEEPS_DELETED_TEXT || !item.deleted);
+        StoredItem {
+            ch: if keeps_char { item.ch } else { StoredItem::NO_CHAR },
+            origin_left: item.origin_left.filter(|_| S::KEEPS_ORIGINS),
+            origin_right: item.origin_right.filter(|_| S::KEEPS_ORIGINS),
+            ..*item
         }
+    }
+
+    fn check_queries<S: SeqStore>(rng: &mut SmallRng, store: &S, model: &Model, context: &str) {
+        let expected: Vec<StoredItem> = model.items.iter().map(as_stored::<S>).collect();
+        assert_eq!(store.dump(), expected, "{context}");
         for _ in 0..4 {
             let index = rng.gen_range(0..=model.items.len());
             let expected = model.items[..index].iter().filter(|item| !item.deleted).count();
@@ -530,6 +538,14 @@ mod tests {
             run.len >= 1 && index + run.len as usize <= model.items.len(),
             "{context}"
         );
+        if !S::KEEPS_ORIGINS {
+            // Only a run of consecutive ids (the origins are the op log's).
+            assert_eq!((run.id, run.origin_left, run.origin_right), (first.id, None, None), "{context}");
+            for offset in 1..run.len {
+                assert_eq!(model.items[index + offset as usize].id, run.id.plus(offset), "{context}");
+            }
+            return;
+        }
         assert_eq!(
             (run.id, run.origin_left, run.origin_right),
             (first.id, first.origin_left, first.origin_right),

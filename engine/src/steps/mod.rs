@@ -45,3 +45,4 @@ pub mod s38_inline_pending;
 pub mod s39_backward_ops;
 pub mod s40_text_in_log;
 pub mod s41_compact_log_cached;
+pub mod s42_origins_in_log;

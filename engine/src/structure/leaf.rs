@@ -136,6 +136,8 @@ pub trait Leaf: Clone + Default + fmt::Debug {
     /// leaves the text to something else: a rope beside the tree (`TextApart`) or the op log,
     /// which has every inserted char (*text in the log*, see [`Leaf::push_visible_runs`]).
     const TEXT: bool = true;
+    /// Whether the leaf keeps its items' origins (see [`SpanLayout::ORIGINS`]).
+    const ORIGINS: bool = true;
     /// Appends the visible chars `range_chars` of this leaf to `out`. Requires
     /// [`Leaf::TEXT`].
     fn push_text(&self, range_chars: Range<usize>, out: &mut String);
@@ -329,13 +331,14 @@ impl Span {
         self.id.plus(self.len - 1)
     }
 
-    /// The items `offset..` of this span.
-    fn suffix(&self, offset: u32) -> Span {
+    /// The items `offset..` of this span. Without `origins` (the layout keeps none, so the
+    /// span's are `None`), the suffix's are `None` too.
+    fn suffix(&self, offset: u32, origins: bool) -> Span {
         debug_assert!(offset < self.len);
         Span {
             id: self.id.plus(offset),
             len: self.len - offset,
-            origin_left: if offset == 0 {
+            origin_left: if offset == 0 || !origins {
                 self.origin_left
             } else {
                 Some(self.id.plus(offset - 1))
@@ -346,17 +349,23 @@ impl Span {
     }
 
     /// Whether `next`, stored right after this span, continues it (so the two can be one).
-    fn is_continued_by(&self, next: &Span) -> bool {
+    /// With `origins` (the layout keeps them), `next`'s origins must be what the merged span
+    /// would say; without, a span is only a run of consecutive ids with one tombstone flag
+    /// (its items' origins are the op log's), so the ids and the flag decide.
+    fn is_continued_by(&self, next: &Span, origins: bool) -> bool {
         self.deleted == next.deleted
             && next.id == self.id.plus(self.len)
-            && next.origin_left == Some(self.last_id())
-            && next.origin_right == self.origin_right
+            && (!origins || (next.origin_left == Some(self.last_id()) && next.origin_right == self.origin_right))
     }
 }
 
 /// How a span is laid out in memory. The algorithm works on [`Span`]; a layout only decides
 /// the bytes.
 pub trait SpanLayout: Copy + fmt::Debug {
+    /// Whether the layout keeps the origins. One that does not ([`IdSpan`], *origins in the
+    /// log*) unpacks them as `None`: the document reads an item's origins from its op log,
+    /// which holds them for every insert already.
+    const ORIGINS: bool = true;
     /// Stores `span`.
     fn pack(span: Span) -> Self;
     /// Reads it back.
@@ -449,6 +458,55 @@ impl SpanLayout for PackedSpan {
             len: self.len(),
             origin_left: unpack_id(self.origin_left_agent, self.origin_left_seq),
             origin_right: unpack_id(self.origin_right_agent, self.origin_right_seq),
+            deleted: self.deleted(),
+        }
+    }
+    #[inline]
+    fn len(self) -> u32 {
+        self.len_and_deleted & !DELETED_BIT
+    }
+    #[inline]
+    fn deleted(self) -> bool {
+        self.len_and_deleted & DELETED_BIT != 0
+    }
+}
+
+/// The layout without origins (*origins in the log*): 12 bytes instead of 40, the first id and
+/// the length with the tombstone flag in its top bit. An item's origins are a function of
+/// its id and the op log (the insert entry's origins for the entry's first char, the char
+/// before otherwise), so the tree need not keep a copy; a span is just a run of consecutive
+/// ids with one tombstone flag, and two such runs side by side merge whatever their origins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IdSpan {
+    id_agent: u32,
+    id_seq: u32,
+    /// Bit 31: tombstone. Bits 0..31: length.
+    len_and_deleted: u32,
+}
+
+const _: () = assert!(std::mem::size_of::<IdSpan>() == 12);
+
+impl SpanLayout for IdSpan {
+    const ORIGINS: bool = false;
+    #[inline]
+    fn pack(span: Span) -> Self {
+        debug_assert!(span.len < DELETED_BIT);
+        IdSpan {
+            id_agent: span.id.agent.0,
+            id_seq: span.id.seq,
+            len_and_deleted: span.len | if span.deleted { DELETED_BIT } else { 0 },
+        }
+    }
+    #[inline]
+    fn unpack(self) -> Span {
+        Span {
+            id: Id {
+                agent: AgentId(self.id_agent),
+                seq: self.id_seq,
+            },
+            len: self.len(),
+            origin_left: None,
+            origin_right: None,
             deleted: self.deleted(),
         }
     }
@@ -720,7 +778,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
         let mut head = span;
         head.len = offset;
         self.set_span(index, head);
-        self.insert_span(index + 1, span.suffix(offset));
+        self.insert_span(index + 1, span.suffix(offset, S::ORIGINS));
     }
 
     /// Moves spans `at..` (with their text and counts) into a new leaf.
@@ -767,7 +825,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
         while index < end {
             let prev = self.spans[index - 1].unpack();
             let next = self.spans[index].unpack();
-            if prev.is_continued_by(&next) {
+            if prev.is_continued_by(&next, S::ORIGINS) {
                 let mut merged = prev;
                 merged.len += next.len;
                 self.set_span(index - 1, merged);
@@ -802,7 +860,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
         let mut before = self.spans[index].unpack();
         if offset + 1 == before.len {
             // After a span's last item: typing on is the common case, and extends the span.
-            if before.is_continued_by(&new) {
+            if before.is_continued_by(&new, S::ORIGINS) {
                 before.len += new.len;
                 self.set_span(index, before);
             } else {
@@ -837,6 +895,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
 
 impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool, const TEXT: bool> Leaf for Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS, TEXT> {
     const TEXT: bool = TEXT;
+    const ORIGINS: bool = S::ORIGINS;
 
     fn is_overfull(&self) -> bool {
         self.spans.len() > CAP || self.counts.items > MAX_ITEMS
@@ -887,7 +946,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
 
     fn run_at(&self, item: usize) -> ItemRun {
         let (index, offset) = self.locate(item);
-        let span = self.spans[index].unpack().suffix(offset);
+        let span = self.spans[index].unpack().suffix(offset, S::ORIGINS);
         ItemRun {
             id: span.id,
             len: span.len,
@@ -1081,7 +1140,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
         for span in &self.spans {
             let span = span.unpack();
             for offset in 0..span.len {
-                let item = span.suffix(offset);
+                let item = span.suffix(offset, S::ORIGINS);
                 out.push(StoredItem {
                     id: item.id,
                     origin_left: item.origin_left,
@@ -1106,7 +1165,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
             if index > 0 {
                 let prev = self.spans[index - 1].unpack();
                 assert!(
-                    !prev.is_continued_by(&unpacked),
+                    !prev.is_continued_by(&unpacked, S::ORIGINS),
                     "spans {} and {index} should have been coalesced",
                     index - 1
                 );

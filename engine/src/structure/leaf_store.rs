@@ -386,6 +386,7 @@ impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: 
     // A store over leaves without text (TextApart's tree, text in the log) lists no chars.
     const KEEPS_DELETED_TEXT: bool = L::TEXT;
     const KEEPS_TEXT: bool = L::TEXT;
+    const KEEPS_ORIGINS: bool = L::ORIGINS;
 
     fn len_items(&self) -> usize {
         self.totals().items
