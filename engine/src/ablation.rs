@@ -20,6 +20,7 @@ use crate::structure::id_index::FlatIdIndex;
 use crate::structure::id_index::LazyIdIndex;
 use crate::structure::index::FenwickIndex;
 use crate::structure::leaf::CharItems;
+use crate::structure::leaf::IdSpan;
 use crate::structure::leaf::Spans;
 use crate::structure::leaf::WideSpan;
 use crate::structure::leaf_store::LeafStore;
@@ -35,8 +36,8 @@ pub struct Ablation {
     pub instead: &'static str,
 }
 
-/// The store the ablation starts from: `Best`'s (s39's, which is s34's).
-pub type BestStore = crate::steps::s40_text_in_log::Store;
+/// The store the ablation starts from: `Best`'s (s42's).
+pub type BestStore = crate::steps::s42_origins_in_log::Store;
 
 /// `Best`'s op log entries.
 type BestEntries = ChunkedEntries;
@@ -49,8 +50,9 @@ type BestBuffer<S> = Buffered<S, true, true, true, BestEntries, false, true>;
 type StoreWith<L, X = BTreeIndex<16>, I = LazyIdIndex<FlatIdIndex>, const CURSOR: bool = true, const DEFER: bool = true> =
     LeafStore<L, X, I, CURSOR, DEFER>;
 
-/// `Best`'s leaves with other capacities, without reserving, without walking back from the
-/// hint, or with span arrays that double instead of being allocated full.
+/// `Best`'s leaves (spans without origins) with other capacities, without reserving, without
+/// walking back from the hint, with span arrays that double instead of being allocated full,
+/// or with text.
 type SpansWith<
     const CAP: usize,
     const MAX_ITEMS: usize,
@@ -58,7 +60,7 @@ type SpansWith<
     const BACK_HINT: bool = true,
     const FULL_SPANS: bool = true,
     const TEXT: bool = false,
-> = Spans<WideSpan, CAP, MAX_ITEMS, RESERVE, BACK_HINT, false, FULL_SPANS, TEXT>;
+> = Spans<IdSpan, CAP, MAX_ITEMS, RESERVE, BACK_HINT, false, FULL_SPANS, TEXT>;
 
 /// `Best`, written out from its parts, so that each variant below differs from it in one place.
 pub type BestAgain = BestBuffer<StoreWith<SpansWith<64, 2048, true>>>;
@@ -85,8 +87,9 @@ pub type WithoutCursorCache =
     BestBuffer<StoreWith<SpansWith<64, 2048, true>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, false, true>>;
 /// Without `btree`: the leaves' counts in a Fenwick tree over a chunk list (s05-s07's index).
 pub type WithoutBTree = BestBuffer<StoreWith<SpansWith<64, 2048, true>, FenwickIndex>>;
-/// Without `spans`: one entry per char, 64 per leaf (s01-s02's leaves; an item keeps its char,
-/// as those leaves have no text-less form, so `text-in-log` goes with it).
+/// Without `spans`: one entry per char, 64 per leaf (s01-s02's leaves; an item keeps its char
+/// and origins, as those leaves have no form without, so `text-in-log` and `origins-in-log`
+/// go with it).
 pub type WithoutSpans = BestBuffer<StoreWith<CharItems<64>>>;
 /// Without `leaf=64`: 32 spans per leaf.
 pub type WithoutLeaf64 = BestBuffer<StoreWith<SpansWith<32, 2048, true>>>;
@@ -101,8 +104,10 @@ pub type WithoutFullSpans = BestBuffer<StoreWith<SpansWith<64, 2048, true, true,
 /// Without `backward-ops`: a backspace run is sent as one op per char (s34). The ablation
 /// times local replay, which sends nothing: this flag shows in the remote workload.
 pub type WithoutBackwardOps = Buffered<BestStore, true, true, true, BestEntries>;
-/// Without `text-in-log`: the leaves keep their items' chars (s39's store).
+/// Without `text-in-log`: the leaves keep their items' chars (as s39's; origins still in the log).
 pub type WithoutTextInLog = BestBuffer<StoreWith<SpansWith<64, 2048, true, true, true, true>>>;
+/// Without `origins-in-log`: the spans keep their origins (s40's store).
+pub type WithoutOriginsInLog = BestBuffer<StoreWith<Spans<WideSpan, 64, 2048, true, true, false, true, false>>>;
 
 /// Every variant, in the order [`for_each_ablation!`](crate::for_each_ablation) lists them.
 pub const ABLATIONS: &[Ablation] = &[
@@ -115,7 +120,7 @@ pub const ABLATIONS: &[Ablation] = &[
     Ablation { flag: "deferred-counts", name: "best-without-deferred-counts", instead: "counts walked up to the root after every edit" },
     Ablation { flag: "cursor-cache", name: "best-without-cursor-cache", instead: "every lookup from the root" },
     Ablation { flag: "btree", name: "best-without-btree", instead: "a Fenwick tree over a chunk list" },
-    Ablation { flag: "spans", name: "best-without-spans", instead: "one entry per char, 64 per leaf (each with its char: text-in-log goes with it)" },
+    Ablation { flag: "spans", name: "best-without-spans", instead: "one entry per char, 64 per leaf (each with its char and origins: text-in-log and origins-in-log go with it)" },
     Ablation { flag: "leaf=64", name: "best-without-leaf-64", instead: "32 spans per leaf" },
     Ablation { flag: "max-items=2048", name: "best-without-max-items-2048", instead: "1024 items per leaf" },
     Ablation { flag: "back-hint", name: "best-without-back-hint", instead: "a char before the entry hint looked for from the leaf's start" },
@@ -123,6 +128,7 @@ pub const ABLATIONS: &[Ablation] = &[
     Ablation { flag: "full-spans", name: "best-without-full-spans", instead: "span arrays that double from 4 as they grow" },
     Ablation { flag: "backward-ops", name: "best-without-backward-ops", instead: "a backspace run sent as one op per char (local replay sends nothing)" },
     Ablation { flag: "text-in-log", name: "best-without-text-in-log", instead: "every leaf keeps its items' chars, tombstones' included" },
+    Ablation { flag: "origins-in-log", name: "best-without-origins-in-log", instead: "spans keep their origins (40 bytes instead of 12)" },
 ];
 
 /// Calls `$callback!(Type, "best-without-<flag>")` for every variant of the ablation, in the
@@ -147,6 +153,7 @@ macro_rules! for_each_ablation {
         $callback!($crate::ablation::WithoutFullSpans, "best-without-full-spans");
         $callback!($crate::ablation::WithoutBackwardOps, "best-without-backward-ops");
         $callback!($crate::ablation::WithoutTextInLog, "best-without-text-in-log");
+        $callback!($crate::ablation::WithoutOriginsInLog, "best-without-origins-in-log");
     };
 }
 

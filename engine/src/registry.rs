@@ -110,6 +110,7 @@ pub const STEPS: &[StepInfo] = &[
     steps::s40_text_in_log::S40TextInLog::INFO,
     steps::s41_compact_log_cached::S41CompactLogCached::INFO,
     steps::s42_origins_in_log::S42OriginsInLog::INFO,
+    steps::s43_compact_log_retried::S43CompactLogRetried::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -117,7 +118,7 @@ pub const STEPS: &[StepInfo] = &[
 pub const STEPS: &[StepInfo] = &[Best::INFO];
 
 /// The fastest kept step: what the harness calls `engine`.
-pub type Best = steps::s40_text_in_log::S40TextInLog;
+pub type Best = steps::s42_origins_in_log::S42OriginsInLog;
 
 /// Calls `$callback!(StepType, "step-name")` for every registered step, in log order.
 ///
@@ -183,6 +184,7 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s40_text_in_log::S40TextInLog, "s40-text-in-log");
         $callback!($crate::steps::s41_compact_log_cached::S41CompactLogCached, "s41-compact-log-cached");
         $callback!($crate::steps::s42_origins_in_log::S42OriginsInLog, "s42-origins-in-log");
+        $callback!($crate::steps::s43_compact_log_retried::S43CompactLogRetried, "s43-compact-log-retried");
     };
 }
 
@@ -191,6 +193,6 @@ macro_rules! for_each_step {
 #[macro_export]
 macro_rules! for_each_step {
     ($callback:ident) => {
-        $callback!($crate::Best, "s40-text-in-log");
+        $callback!($crate::Best, "s42-origins-in-log");
     };
 }

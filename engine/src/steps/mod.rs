@@ -46,3 +46,4 @@ pub mod s39_backward_ops;
 pub mod s40_text_in_log;
 pub mod s41_compact_log_cached;
 pub mod s42_origins_in_log;
+pub mod s43_compact_log_retried;
