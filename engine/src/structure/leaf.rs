@@ -415,6 +415,25 @@ pub struct PackedSpan {
 const NONE_AGENT: u32 = u32::MAX;
 const DELETED_BIT: u32 = 1 << 31;
 
+/// A span's length with its tombstone flag in the top bit: how [`PackedSpan`], [`IdSpan`] and
+/// `Spans::lens` keep both in one `u32`.
+fn len_word(span: &Span) -> u32 {
+    debug_assert!(span.len < DELETED_BIT);
+    span.len | if span.deleted { DELETED_BIT } else { 0 }
+}
+
+/// The length in a [`len_word`].
+#[inline]
+fn word_len(word: u32) -> u32 {
+    word & !DELETED_BIT
+}
+
+/// The tombstone flag in a [`len_word`].
+#[inline]
+fn word_deleted(word: u32) -> bool {
+    word & DELETED_BIT != 0
+}
+
 const _: () = assert!(std::mem::size_of::<PackedSpan>() == 28);
 
 fn pack_id(id: Option<Id>) -> (u32, u32) {
@@ -436,13 +455,12 @@ fn unpack_id(agent: u32, seq: u32) -> Option<Id> {
 
 impl SpanLayout for PackedSpan {
     fn pack(span: Span) -> Self {
-        debug_assert!(span.len < DELETED_BIT);
         let (origin_left_agent, origin_left_seq) = pack_id(span.origin_left);
         let (origin_right_agent, origin_right_seq) = pack_id(span.origin_right);
         PackedSpan {
             id_agent: span.id.agent.0,
             id_seq: span.id.seq,
-            len_and_deleted: span.len | if span.deleted { DELETED_BIT } else { 0 },
+            len_and_deleted: len_word(&span),
             origin_left_agent,
             origin_left_seq,
             origin_right_agent,
@@ -463,11 +481,11 @@ impl SpanLayout for PackedSpan {
     }
     #[inline]
     fn len(self) -> u32 {
-        self.len_and_deleted & !DELETED_BIT
+        word_len(self.len_and_deleted)
     }
     #[inline]
     fn deleted(self) -> bool {
-        self.len_and_deleted & DELETED_BIT != 0
+        word_deleted(self.len_and_deleted)
     }
 }
 
@@ -490,11 +508,10 @@ impl SpanLayout for IdSpan {
     const ORIGINS: bool = false;
     #[inline]
     fn pack(span: Span) -> Self {
-        debug_assert!(span.len < DELETED_BIT);
         IdSpan {
             id_agent: span.id.agent.0,
             id_seq: span.id.seq,
-            len_and_deleted: span.len | if span.deleted { DELETED_BIT } else { 0 },
+            len_and_deleted: len_word(&span),
         }
     }
     #[inline]
@@ -512,11 +529,11 @@ impl SpanLayout for IdSpan {
     }
     #[inline]
     fn len(self) -> u32 {
-        self.len_and_deleted & !DELETED_BIT
+        word_len(self.len_and_deleted)
     }
     #[inline]
     fn deleted(self) -> bool {
-        self.len_and_deleted & DELETED_BIT != 0
+        word_deleted(self.len_and_deleted)
     }
 }
 
@@ -579,13 +596,6 @@ fn split_off_vec<T: Copy, const RESERVE: bool>(vec: &mut Vec<T>, at: usize) -> V
     moved
 }
 
-/// The tombstone bit of an entry of `Spans::lens`.
-const LEN_DELETED_BIT: u32 = 1 << 31;
-
-fn len_entry(span: &Span) -> u32 {
-    debug_assert!(span.len < LEN_DELETED_BIT);
-    span.len | if span.deleted { LEN_DELETED_BIT } else { 0 }
-}
 
 impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool, const TEXT: bool> Clone for Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS, TEXT> {
     fn clone(&self) -> Self {
@@ -625,7 +635,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
     fn scan<R>(&self, first: usize, mut f: impl FnMut(usize, usize, bool) -> Option<R>) -> Option<R> {
         if LENS_APART {
             for (index, &entry) in self.lens.iter().enumerate().skip(first) {
-                if let Some(found) = f(index, (entry & !LEN_DELETED_BIT) as usize, entry & LEN_DELETED_BIT != 0) {
+                if let Some(found) = f(index, word_len(entry) as usize, word_deleted(entry)) {
                     return Some(found);
                 }
             }
@@ -644,7 +654,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
     fn len_and_deleted(&self, index: usize) -> (usize, bool) {
         if LENS_APART {
             let entry = self.lens[index];
-            ((entry & !LEN_DELETED_BIT) as usize, entry & LEN_DELETED_BIT != 0)
+            (word_len(entry) as usize, word_deleted(entry))
         } else {
             let span = self.spans[index];
             (span.len() as usize, span.deleted())
@@ -656,7 +666,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
     fn set_span(&mut self, index: usize, span: Span) {
         self.spans[index] = S::pack(span);
         if LENS_APART {
-            self.lens[index] = len_entry(&span);
+            self.lens[index] = len_word(&span);
         }
     }
 
@@ -673,7 +683,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
         }
         self.spans.insert(index, S::pack(span));
         if LENS_APART {
-            self.lens.insert(index, len_entry(&span));
+            self.lens.insert(index, len_word(&span));
         }
     }
 
@@ -1173,7 +1183,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
         }
         assert_eq!(counts, self.counts, "leaf counts are stale");
         if LENS_APART {
-            let expected: Vec<u32> = self.spans.iter().map(|span| len_entry(&span.unpack())).collect();
+            let expected: Vec<u32> = self.spans.iter().map(|span| len_word(&span.unpack())).collect();
             assert_eq!(self.lens, expected, "the lengths array and the spans disagree");
         } else {
             assert!(self.lens.is_empty(), "a lengths array without LENS_APART");
