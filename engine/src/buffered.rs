@@ -163,8 +163,9 @@ pub struct Buffered<
     E: EntryStore = WideEntries,
     const INLINE: bool = false,
     const BACKWARD_OPS: bool = false,
+    const KIND_BITS: bool = false,
 > {
-    doc: RefCell<Doc<S, LOG_RUNS, E, INLINE, BACKWARD_OPS>>,
+    doc: RefCell<Doc<S, LOG_RUNS, E, INLINE, BACKWARD_OPS, KIND_BITS>>,
     /// With `KNOWN_LEN`: the document's length in chars once the run is applied.
     known_len_chars: usize,
     pending: RefCell<Pending<INLINE>>,
@@ -172,11 +173,11 @@ pub struct Buffered<
     agent: String,
 }
 
-impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bool, E: EntryStore, const INLINE: bool, const BACKWARD_OPS: bool>
-    Buffered<S, DELETES, LOG_RUNS, KNOWN_LEN, E, INLINE, BACKWARD_OPS>
+impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bool, E: EntryStore, const INLINE: bool, const BACKWARD_OPS: bool, const KIND_BITS: bool>
+    Buffered<S, DELETES, LOG_RUNS, KNOWN_LEN, E, INLINE, BACKWARD_OPS, KIND_BITS>
 {
     /// The document with the run applied.
-    fn doc(&self) -> Ref<'_, Doc<S, LOG_RUNS, E, INLINE, BACKWARD_OPS>> {
+    fn doc(&self) -> Ref<'_, Doc<S, LOG_RUNS, E, INLINE, BACKWARD_OPS, KIND_BITS>> {
         let mut pending = self.pending.borrow_mut();
         if pending.run != Run::None {
             apply(&mut self.doc.borrow_mut(), &mut pending);
@@ -186,7 +187,7 @@ impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bo
     }
 
     /// The document with the run applied, for writing.
-    fn doc_mut(&mut self) -> &mut Doc<S, LOG_RUNS, E, INLINE, BACKWARD_OPS> {
+    fn doc_mut(&mut self) -> &mut Doc<S, LOG_RUNS, E, INLINE, BACKWARD_OPS, KIND_BITS> {
         let doc = self.doc.get_mut();
         let pending = self.pending.get_mut();
         if pending.run != Run::None {
@@ -224,8 +225,8 @@ fn push_text(run: &mut String, text: &str) {
 /// A run that began because an edit did not continue the run before it
 /// (`Pending::follows_run`) cannot continue that run's op-log entry, which is still the
 /// log's last: its push skips the attempt (the run would have taken the edit otherwise).
-fn apply<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const INLINE: bool, const BACKWARD_OPS: bool>(
-    doc: &mut Doc<S, LOG_RUNS, E, INLINE, BACKWARD_OPS>,
+fn apply<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const INLINE: bool, const BACKWARD_OPS: bool, const KIND_BITS: bool>(
+    doc: &mut Doc<S, LOG_RUNS, E, INLINE, BACKWARD_OPS, KIND_BITS>,
     pending: &mut Pending<INLINE>,
 ) -> bool {
     let may_extend = !pending.follows_run;
@@ -242,8 +243,8 @@ fn apply<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const INLINE: bool, c
     true
 }
 
-impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bool, E: EntryStore, const INLINE: bool, const BACKWARD_OPS: bool> TextCrdt
-    for Buffered<S, DELETES, LOG_RUNS, KNOWN_LEN, E, INLINE, BACKWARD_OPS>
+impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bool, E: EntryStore, const INLINE: bool, const BACKWARD_OPS: bool, const KIND_BITS: bool> TextCrdt
+    for Buffered<S, DELETES, LOG_RUNS, KNOWN_LEN, E, INLINE, BACKWARD_OPS, KIND_BITS>
 {
     fn new(agent: &str) -> Self {
         Buffered {

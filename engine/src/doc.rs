@@ -63,6 +63,7 @@ pub struct Doc<
     E: EntryStore = WideEntries,
     const FAST_AGENT_HASH: bool = false,
     const BACKWARD_OPS: bool = false,
+    const KIND_BITS: bool = false,
 > {
     agents: AgentTable<FAST_AGENT_HASH>,
     /// Who local edits are attributed to.
@@ -77,8 +78,8 @@ pub struct Doc<
     last_insert: Option<(Id, u32, usize)>,
 }
 
-impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bool, const BACKWARD_OPS: bool>
-    Doc<S, LOG_RUNS, E, FAST_AGENT_HASH, BACKWARD_OPS>
+impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bool, const BACKWARD_OPS: bool, const KIND_BITS: bool>
+    Doc<S, LOG_RUNS, E, FAST_AGENT_HASH, BACKWARD_OPS, KIND_BITS>
 {
     /// Number of entries in the op log (coalesced runs of ops): a size measure for reports.
     pub fn op_log_entry_count(&self) -> usize {
@@ -444,11 +445,17 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
             })
             .collect();
         let agent_count = known_agent_count + plan.new_agents.len();
-        let mut known = Known {
+        let seq_count_by_agent: Vec<u32> = (0..agent_count)
+            .map(|index| self.log.seq_count(AgentId(index as u32)))
+            .collect();
+        let mut known = Known::<E, KIND_BITS> {
             log: &self.log,
-            seq_count_by_agent: (0..agent_count)
-                .map(|index| self.log.seq_count(AgentId(index as u32)))
-                .collect(),
+            planned_kinds_by_agent: if KIND_BITS {
+                seq_count_by_agent.iter().map(|&first_seq| PlannedKinds::starting_at(first_seq)).collect()
+            } else {
+                Vec::new()
+            },
+            seq_count_by_agent,
             planned_by_agent: vec![Vec::new(); agent_count],
             last_found: std::cell::Cell::new(None),
         };
@@ -465,6 +472,10 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
             };
             known.seq_count_by_agent[new_part.id.agent.index()] = new_part.id.seq + new_part.len;
             known.planned_by_agent[new_part.id.agent.index()].push((new_part.id.seq, plan.ops.len()));
+            if KIND_BITS {
+                let is_insert = matches!(new_part.kind, InternalKind::Insert { .. });
+                known.planned_kinds_by_agent[new_part.id.agent.index()].push(is_insert, new_part.len);
+            }
             plan.ops.push(new_part);
             plan.batch_index_of_op.push(op_index);
         }
@@ -611,8 +622,8 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
     }
 }
 
-impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bool, const BACKWARD_OPS: bool> TextCrdt
-    for Doc<S, LOG_RUNS, E, FAST_AGENT_HASH, BACKWARD_OPS>
+impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bool, const BACKWARD_OPS: bool, const KIND_BITS: bool> TextCrdt
+    for Doc<S, LOG_RUNS, E, FAST_AGENT_HASH, BACKWARD_OPS, KIND_BITS>
 {
     fn new(agent: &str) -> Self {
         let mut agents = AgentTable::default();
@@ -808,8 +819,12 @@ pub const ORIGINS_OUT_OF_ORDER: &str = "insert's right origin is before its left
 
 /// The ids known while checking a batch: the document's, plus those of the ops accepted
 /// from the batch so far.
-struct Known<'d, E: EntryStore> {
+struct Known<'d, E: EntryStore, const KIND_BITS: bool> {
     log: &'d OpLog<E>,
+    /// With `KIND_BITS` (s44's `planned-kind-bits`), per agent: which planned char ops are
+    /// inserts, one bit each, so that checking an origin or a delete target planned earlier in
+    /// the batch needs no search for its op ([`Known::find_planned`]).
+    planned_kinds_by_agent: Vec<PlannedKinds>,
     /// Per agent (provisional agents included): char ops known so far.
     seq_count_by_agent: Vec<u32>,
     /// Per agent: the first seq and the index of each planned op, in seq order (the seqs
@@ -820,7 +835,7 @@ struct Known<'d, E: EntryStore> {
     last_found: std::cell::Cell<Option<usize>>,
 }
 
-impl<E: EntryStore> Known<'_, E> {
+impl<E: EntryStore, const KIND_BITS: bool> Known<'_, E, KIND_BITS> {
     fn contains(&self, id: Id) -> bool {
         id.seq < self.seq_count_by_agent[id.agent.index()]
     }
@@ -837,6 +852,12 @@ impl<E: EntryStore> Known<'_, E> {
     fn is_insert(&self, id: Id, planned: &[InternalOp<'_>]) -> Option<bool> {
         if self.log.contains(id) {
             return self.log.is_insert(id);
+        }
+        if KIND_BITS {
+            if !self.contains(id) {
+                return None;
+            }
+            return Some(self.planned_kinds_by_agent[id.agent.index()].all_inserts(id.seq, 1));
         }
         let (op, _) = self.find_planned(id, planned)?;
         Some(matches!(op.kind, InternalKind::Insert { .. }))
@@ -856,7 +877,16 @@ impl<E: EntryStore> Known<'_, E> {
     fn all_inserts(&self, target: Id, len: u32, planned: &[InternalOp<'_>]) -> bool {
         let mut checked = 0;
         while checked < len {
-            match self.insert_run_from(target.plus(checked), planned) {
+            let id = target.plus(checked);
+            if KIND_BITS && !self.log.contains(id) {
+                // The rest is past the log: planned, or unknown. The planned ops of an agent
+                // continue its log's seqs without a gap, so one range of bits answers.
+                let rest = len - checked;
+                let Some(last_seq) = id.seq.checked_add(rest - 1) else { return false };
+                return self.contains(Id { agent: id.agent, seq: last_seq })
+                    && self.planned_kinds_by_agent[id.agent.index()].all_inserts(id.seq, rest);
+            }
+            match self.insert_run_from(id, planned) {
                 Some(run) => checked = checked.saturating_add(run),
                 None => return false,
             }
@@ -893,6 +923,68 @@ impl<E: EntryStore> Known<'_, E> {
         debug_assert!(op.id.seq <= id.seq && id.seq < op.id.seq + op.len);
         Some((op, id.seq - op.id.seq))
     }
+}
+
+/// Which of an agent's planned char ops are inserts: one bit per char op, for the seqs from
+/// `first_seq` (the agent's seq count in the log when the plan began) on, in the order they
+/// were planned, which is seq order without gaps ([`OpChecker::check`] plans only the part of
+/// an op past what is known).
+#[derive(Clone, Debug, Default)]
+struct PlannedKinds {
+    first_seq: u32,
+    len_bits: u32,
+    words: Vec<u64>,
+}
+
+impl PlannedKinds {
+    fn starting_at(first_seq: u32) -> PlannedKinds {
+        PlannedKinds { first_seq, len_bits: 0, words: Vec::new() }
+    }
+
+    /// Appends `count` char ops, inserts or not.
+    fn push(&mut self, insert: bool, count: u32) {
+        let mut left = count;
+        while left > 0 {
+            let bit = self.len_bits % 64;
+            if bit == 0 {
+                self.words.push(0);
+            }
+            let take = left.min(64 - bit);
+            if insert {
+                let last = self.words.len() - 1;
+                self.words[last] |= low_bits(take) << bit;
+            }
+            self.len_bits += take;
+            left -= take;
+        }
+    }
+
+    /// Whether the `count` planned char ops from `seq` on are all inserts; `false` if any of
+    /// them is not planned.
+    fn all_inserts(&self, seq: u32, count: u32) -> bool {
+        let Some(start) = seq.checked_sub(self.first_seq) else { return false };
+        if start.checked_add(count).is_none_or(|end| end > self.len_bits) {
+            return false;
+        }
+        let (mut at, mut left) = (start, count);
+        while left > 0 {
+            let bit = at % 64;
+            let take = left.min(64 - bit);
+            let mask = low_bits(take) << bit;
+            if self.words[(at / 64) as usize] & mask != mask {
+                return false;
+            }
+            at += take;
+            left -= take;
+        }
+        true
+    }
+}
+
+/// A word with its low `count` bits set (`count` at most 64).
+fn low_bits(count: u32) -> u64 {
+    debug_assert!(count <= 64);
+    if count == 64 { u64::MAX } else { (1u64 << count) - 1 }
 }
 
 /// Checks one op of a batch against what is known before it.
@@ -989,10 +1081,10 @@ impl<'b> OpChecker<'_, 'b> {
     }
 
     /// Checks `op` and returns the part of it that is new (`None` if it is all known).
-    fn check(
+    fn check<const KIND_BITS: bool>(
         &self,
         op: InternalOp<'b>,
-        known: &Known<'_, impl EntryStore>,
+        known: &Known<'_, impl EntryStore, KIND_BITS>,
         planned: &[InternalOp<'b>],
     ) -> Result<Option<InternalOp<'b>>, IntegrateError> {
         for &parent in op.parents.iter() {
@@ -1066,5 +1158,46 @@ impl BatchBuilder {
             self.batch.agents.push(agent_names[agent.index()].to_owned());
             (self.batch.agents.len() - 1) as u32
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PlannedKinds;
+    use rand::rngs::SmallRng;
+    use rand::Rng;
+    use rand::SeedableRng;
+
+    /// Seeded random runs of inserts and deletes, then random range questions, each answered
+    /// by `PlannedKinds` and by a plain `Vec<bool>` of the same char ops.
+    #[test]
+    fn planned_kinds_match_a_vec_model() {
+        let mut rng = SmallRng::seed_from_u64(44);
+        for round in 0..200 {
+            let first_seq: u32 = rng.gen_range(0..200);
+            let mut kinds = PlannedKinds::starting_at(first_seq);
+            let mut model: Vec<bool> = Vec::new();
+            for _ in 0..rng.gen_range(0..40) {
+                let insert = rng.gen_bool(0.6);
+                // Runs up to 150 cross word boundaries, and some fill whole words.
+                let count = rng.gen_range(1..150);
+                kinds.push(insert, count);
+                model.extend(std::iter::repeat_n(insert, count as usize));
+            }
+            for _ in 0..100 {
+                let seq = rng.gen_range(0..first_seq + model.len() as u32 + 10);
+                let count = rng.gen_range(1..200);
+                let expected = seq >= first_seq
+                    && (seq - first_seq + count) as usize <= model.len()
+                    && model[(seq - first_seq) as usize..(seq - first_seq + count) as usize].iter().all(|&insert| insert);
+                assert_eq!(kinds.all_inserts(seq, count), expected, "round {round}: seq {seq}, count {count}");
+            }
+        }
+        // At the edge of u32 seqs: out of range, not an overflow.
+        let mut kinds = PlannedKinds::starting_at(u32::MAX - 1);
+        kinds.push(true, 1);
+        assert!(kinds.all_inserts(u32::MAX - 1, 1));
+        assert!(!kinds.all_inserts(u32::MAX, 1));
+        assert!(!kinds.all_inserts(u32::MAX - 1, u32::MAX));
     }
 }

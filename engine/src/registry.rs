@@ -111,6 +111,7 @@ pub const STEPS: &[StepInfo] = &[
     steps::s41_compact_log_cached::S41CompactLogCached::INFO,
     steps::s42_origins_in_log::S42OriginsInLog::INFO,
     steps::s43_compact_log_retried::S43CompactLogRetried::INFO,
+    steps::s44_planned_kind_bits::S44PlannedKindBits::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -185,6 +186,7 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s41_compact_log_cached::S41CompactLogCached, "s41-compact-log-cached");
         $callback!($crate::steps::s42_origins_in_log::S42OriginsInLog, "s42-origins-in-log");
         $callback!($crate::steps::s43_compact_log_retried::S43CompactLogRetried, "s43-compact-log-retried");
+        $callback!($crate::steps::s44_planned_kind_bits::S44PlannedKindBits, "s44-planned-kind-bits");
     };
 }
 
