@@ -36,15 +36,15 @@ pub struct Ablation {
     pub instead: &'static str,
 }
 
-/// The store the ablation starts from: `Best`'s (s42's).
+/// The store the ablation starts from: `Best`'s (s42's, which s44 and s45 keep).
 pub type BestStore = crate::steps::s42_origins_in_log::Store;
 
 /// `Best`'s op log entries.
 type BestEntries = ChunkedEntries;
 
 /// `Best`'s buffer (deletes buffered, backspace runs in the log, the length kept, backspace
-/// runs sent as one op) over `S`.
-type BestBuffer<S> = Buffered<S, true, true, true, BestEntries, false, true>;
+/// runs sent as one op, planned kinds as bits, a peer's ops applied by id) over `S`.
+type BestBuffer<S> = Buffered<S, true, true, true, BestEntries, false, true, true, true>;
 
 /// `Best`'s store with leaf type `L`, leaf index `X`, id table `I` and the two store flags.
 type StoreWith<L, X = BTreeIndex<16>, I = LazyIdIndex<FlatIdIndex>, const CURSOR: bool = true, const DEFER: bool = true> =
@@ -67,14 +67,14 @@ pub type BestAgain = BestBuffer<StoreWith<SpansWith<64, 2048, true>>>;
 
 /// Without `buffered-inserts` (and so without `buffered-deletes`, which extends that buffer;
 /// `known-length` belongs to the buffer too): the document itself.
-pub type WithoutBuffering = Doc<BestStore, true, BestEntries, false, true>;
+pub type WithoutBuffering = Doc<BestStore, true, BestEntries, false, true, true, true>;
 /// Without `buffered-deletes`: only typing runs are buffered.
-pub type WithoutBufferedDeletes = Buffered<BestStore, false, true, true, BestEntries, false, true>;
+pub type WithoutBufferedDeletes = Buffered<BestStore, false, true, true, BestEntries, false, true, true, true>;
 /// Without `log-backspace-runs`: a backspace is its own log entry.
 /// (`backward-ops` has nothing to send then: the log has no backward runs.)
-pub type WithoutLogBackspaceRuns = Buffered<BestStore, true, false, true, BestEntries, false, true>;
+pub type WithoutLogBackspaceRuns = Buffered<BestStore, true, false, true, BestEntries, false, true, true, true>;
 /// Without `known-length`: the buffer reads the length through the document.
-pub type WithoutKnownLength = Buffered<BestStore, true, true, false, BestEntries, false, true>;
+pub type WithoutKnownLength = Buffered<BestStore, true, true, false, BestEntries, false, true, true, true>;
 /// Without `lazy-id-index`: the id table is kept from the first keystroke.
 pub type WithoutLazyIdIndex = BestBuffer<StoreWith<SpansWith<64, 2048, true>, BTreeIndex<16>, FlatIdIndex>>;
 /// Without `leaf-reserve`: a split-off leaf gets exactly its contents' capacity.
@@ -98,16 +98,22 @@ pub type WithoutMaxItems2048 = BestBuffer<StoreWith<SpansWith<64, 1024, true>>>;
 /// Without `back-hint`: a char before the entry hint is looked for from the leaf's start.
 pub type WithoutBackHint = BestBuffer<StoreWith<SpansWith<64, 2048, true, false>>>;
 /// Without `chunked-log`: the op log's entries in one `Vec` that doubles as it grows.
-pub type WithoutChunkedLog = Buffered<BestStore, true, true, true, WideEntries, false, true>;
+pub type WithoutChunkedLog = Buffered<BestStore, true, true, true, WideEntries, false, true, true, true>;
 /// Without `full-spans`: a leaf's span array doubles from 4 as it grows (s32's leaves).
 pub type WithoutFullSpans = BestBuffer<StoreWith<SpansWith<64, 2048, true, true, false>>>;
 /// Without `backward-ops`: a backspace run is sent as one op per char (s34). The ablation
 /// times local replay, which sends nothing: this flag shows in the remote workload.
-pub type WithoutBackwardOps = Buffered<BestStore, true, true, true, BestEntries>;
+pub type WithoutBackwardOps = Buffered<BestStore, true, true, true, BestEntries, false, false, true, true>;
 /// Without `text-in-log`: the leaves keep their items' chars (as s39's; origins still in the log).
 pub type WithoutTextInLog = BestBuffer<StoreWith<SpansWith<64, 2048, true, true, true, true>>>;
 /// Without `origins-in-log`: the spans keep their origins (s40's store).
 pub type WithoutOriginsInLog = BestBuffer<StoreWith<Spans<WideSpan, 64, 2048, true, true, false, true, false>>>;
+/// Without `planned-kind-bits`: checking a batch searches its planned ops for an origin's or
+/// a target's kind (s42). Local replay checks no batch: this flag shows in the remote workload.
+pub type WithoutPlannedKindBits = Buffered<BestStore, true, true, true, BestEntries, false, true, false, true>;
+/// Without `id-addressed-apply`: a peer's op is applied at an item index found first (s44).
+/// Local replay applies no peer's ops: this flag shows in the remote workload.
+pub type WithoutIdAddressedApply = Buffered<BestStore, true, true, true, BestEntries, false, true, true, false>;
 
 /// Every variant, in the order [`for_each_ablation!`](crate::for_each_ablation) lists them.
 pub const ABLATIONS: &[Ablation] = &[
@@ -129,6 +135,8 @@ pub const ABLATIONS: &[Ablation] = &[
     Ablation { flag: "backward-ops", name: "best-without-backward-ops", instead: "a backspace run sent as one op per char (local replay sends nothing)" },
     Ablation { flag: "text-in-log", name: "best-without-text-in-log", instead: "every leaf keeps its items' chars, tombstones' included" },
     Ablation { flag: "origins-in-log", name: "best-without-origins-in-log", instead: "spans keep their origins (40 bytes instead of 12)" },
+    Ablation { flag: "planned-kind-bits", name: "best-without-planned-kind-bits", instead: "a batch's planned ops searched for an origin's kind (local replay checks no batch)" },
+    Ablation { flag: "id-addressed-apply", name: "best-without-id-addressed-apply", instead: "a peer's ops applied at an item index found first (local replay applies none)" },
 ];
 
 /// Calls `$callback!(Type, "best-without-<flag>")` for every variant of the ablation, in the
@@ -154,6 +162,8 @@ macro_rules! for_each_ablation {
         $callback!($crate::ablation::WithoutBackwardOps, "best-without-backward-ops");
         $callback!($crate::ablation::WithoutTextInLog, "best-without-text-in-log");
         $callback!($crate::ablation::WithoutOriginsInLog, "best-without-origins-in-log");
+        $callback!($crate::ablation::WithoutPlannedKindBits, "best-without-planned-kind-bits");
+        $callback!($crate::ablation::WithoutIdAddressedApply, "best-without-id-addressed-apply");
     };
 }
 

@@ -164,8 +164,9 @@ pub struct Buffered<
     const INLINE: bool = false,
     const BACKWARD_OPS: bool = false,
     const KIND_BITS: bool = false,
+    const ID_APPLY: bool = false,
 > {
-    doc: RefCell<Doc<S, LOG_RUNS, E, INLINE, BACKWARD_OPS, KIND_BITS>>,
+    doc: RefCell<Doc<S, LOG_RUNS, E, INLINE, BACKWARD_OPS, KIND_BITS, ID_APPLY>>,
     /// With `KNOWN_LEN`: the document's length in chars once the run is applied.
     known_len_chars: usize,
     pending: RefCell<Pending<INLINE>>,
@@ -173,11 +174,11 @@ pub struct Buffered<
     agent: String,
 }
 
-impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bool, E: EntryStore, const INLINE: bool, const BACKWARD_OPS: bool, const KIND_BITS: bool>
-    Buffered<S, DELETES, LOG_RUNS, KNOWN_LEN, E, INLINE, BACKWARD_OPS, KIND_BITS>
+impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bool, E: EntryStore, const INLINE: bool, const BACKWARD_OPS: bool, const KIND_BITS: bool, const ID_APPLY: bool>
+    Buffered<S, DELETES, LOG_RUNS, KNOWN_LEN, E, INLINE, BACKWARD_OPS, KIND_BITS, ID_APPLY>
 {
     /// The document with the run applied.
-    fn doc(&self) -> Ref<'_, Doc<S, LOG_RUNS, E, INLINE, BACKWARD_OPS, KIND_BITS>> {
+    fn doc(&self) -> Ref<'_, Doc<S, LOG_RUNS, E, INLINE, BACKWARD_OPS, KIND_BITS, ID_APPLY>> {
         let mut pending = self.pending.borrow_mut();
         if pending.run != Run::None {
             apply(&mut self.doc.borrow_mut(), &mut pending);
@@ -187,7 +188,7 @@ impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bo
     }
 
     /// The document with the run applied, for writing.
-    fn doc_mut(&mut self) -> &mut Doc<S, LOG_RUNS, E, INLINE, BACKWARD_OPS, KIND_BITS> {
+    fn doc_mut(&mut self) -> &mut Doc<S, LOG_RUNS, E, INLINE, BACKWARD_OPS, KIND_BITS, ID_APPLY> {
         let doc = self.doc.get_mut();
         let pending = self.pending.get_mut();
         if pending.run != Run::None {
@@ -225,8 +226,8 @@ fn push_text(run: &mut String, text: &str) {
 /// A run that began because an edit did not continue the run before it
 /// (`Pending::follows_run`) cannot continue that run's op-log entry, which is still the
 /// log's last: its push skips the attempt (the run would have taken the edit otherwise).
-fn apply<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const INLINE: bool, const BACKWARD_OPS: bool, const KIND_BITS: bool>(
-    doc: &mut Doc<S, LOG_RUNS, E, INLINE, BACKWARD_OPS, KIND_BITS>,
+fn apply<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const INLINE: bool, const BACKWARD_OPS: bool, const KIND_BITS: bool, const ID_APPLY: bool>(
+    doc: &mut Doc<S, LOG_RUNS, E, INLINE, BACKWARD_OPS, KIND_BITS, ID_APPLY>,
     pending: &mut Pending<INLINE>,
 ) -> bool {
     let may_extend = !pending.follows_run;
@@ -243,8 +244,8 @@ fn apply<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const INLINE: bool, c
     true
 }
 
-impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bool, E: EntryStore, const INLINE: bool, const BACKWARD_OPS: bool, const KIND_BITS: bool> TextCrdt
-    for Buffered<S, DELETES, LOG_RUNS, KNOWN_LEN, E, INLINE, BACKWARD_OPS, KIND_BITS>
+impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bool, E: EntryStore, const INLINE: bool, const BACKWARD_OPS: bool, const KIND_BITS: bool, const ID_APPLY: bool> TextCrdt
+    for Buffered<S, DELETES, LOG_RUNS, KNOWN_LEN, E, INLINE, BACKWARD_OPS, KIND_BITS, ID_APPLY>
 {
     fn new(agent: &str) -> Self {
         Buffered {

@@ -56,6 +56,13 @@ use crate::TextCrdt;
 /// in its log), [`TextCrdt::ops_since`] sends a backspace run as one op (`OpKind::Delete`'s
 /// `backward`); without, as one op per char. Either way the batch holds the same char ops, and
 /// every document integrates both.
+///
+/// With `KIND_BITS` (s44's `planned-kind-bits`), checking a batch tells a planned insert
+/// from a planned delete by one bit per char op instead of searching the planned ops.
+///
+/// With `ID_APPLY` (s45's `id-addressed-apply`), a remote delete and a remote insert with
+/// nothing between its origins go to the store by id ([`SeqStore::mark_deleted_id_run`],
+/// [`SeqStore::insert_between_adjacent`]) instead of by an item index computed first.
 #[derive(Clone, Debug)]
 pub struct Doc<
     S: SeqStore,
@@ -64,6 +71,7 @@ pub struct Doc<
     const FAST_AGENT_HASH: bool = false,
     const BACKWARD_OPS: bool = false,
     const KIND_BITS: bool = false,
+    const ID_APPLY: bool = false,
 > {
     agents: AgentTable<FAST_AGENT_HASH>,
     /// Who local edits are attributed to.
@@ -78,8 +86,8 @@ pub struct Doc<
     last_insert: Option<(Id, u32, usize)>,
 }
 
-impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bool, const BACKWARD_OPS: bool, const KIND_BITS: bool>
-    Doc<S, LOG_RUNS, E, FAST_AGENT_HASH, BACKWARD_OPS, KIND_BITS>
+impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bool, const BACKWARD_OPS: bool, const KIND_BITS: bool, const ID_APPLY: bool>
+    Doc<S, LOG_RUNS, E, FAST_AGENT_HASH, BACKWARD_OPS, KIND_BITS, ID_APPLY>
 {
     /// Number of entries in the op log (coalesced runs of ops): a size measure for reports.
     pub fn op_log_entry_count(&self) -> usize {
@@ -354,9 +362,14 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
                     origin_left,
                     origin_right,
                 };
-                let start = self.index_after(origin_left);
-                if self.integrate_insert(run, text, start).is_none() {
-                    return Err(ORIGINS_OUT_OF_ORDER);
+                if ID_APPLY && self.store.insert_between_adjacent(run, text) {
+                    // Placed by id, without an item index to remember.
+                    self.last_insert = None;
+                } else {
+                    let start = self.index_after(origin_left);
+                    if self.integrate_insert(run, text, start).is_none() {
+                        return Err(ORIGINS_OUT_OF_ORDER);
+                    }
                 }
             }
             InternalKind::Delete { target, backward } => {
@@ -366,9 +379,18 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
                 let target = lowest_delete_target(target, backward, op.len);
                 let mut offset = 0;
                 while offset < op.len {
-                    let index = self.index_of_id(target.plus(offset));
+                    let id = target.plus(offset);
+                    let max_len = (op.len - offset) as usize;
                     // A concurrent delete may have got there first: deleting twice is harmless.
-                    let marked = self.store.mark_deleted_run(index, (op.len - offset) as usize);
+                    let marked = if ID_APPLY {
+                        match self.store.mark_deleted_id_run(id, max_len) {
+                            Some(marked) => marked,
+                            None => unreachable!("item {id:?} is in the op log but not in the store"),
+                        }
+                    } else {
+                        let index = self.index_of_id(id);
+                        self.store.mark_deleted_run(index, max_len)
+                    };
                     debug_assert!(marked >= 1);
                     offset += marked as u32;
                 }
@@ -622,8 +644,8 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
     }
 }
 
-impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bool, const BACKWARD_OPS: bool, const KIND_BITS: bool> TextCrdt
-    for Doc<S, LOG_RUNS, E, FAST_AGENT_HASH, BACKWARD_OPS, KIND_BITS>
+impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bool, const BACKWARD_OPS: bool, const KIND_BITS: bool, const ID_APPLY: bool> TextCrdt
+    for Doc<S, LOG_RUNS, E, FAST_AGENT_HASH, BACKWARD_OPS, KIND_BITS, ID_APPLY>
 {
     fn new(agent: &str) -> Self {
         let mut agents = AgentTable::default();

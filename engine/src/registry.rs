@@ -112,6 +112,7 @@ pub const STEPS: &[StepInfo] = &[
     steps::s42_origins_in_log::S42OriginsInLog::INFO,
     steps::s43_compact_log_retried::S43CompactLogRetried::INFO,
     steps::s44_planned_kind_bits::S44PlannedKindBits::INFO,
+    steps::s45_id_addressed_apply::S45IdAddressedApply::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -119,7 +120,7 @@ pub const STEPS: &[StepInfo] = &[
 pub const STEPS: &[StepInfo] = &[Best::INFO];
 
 /// The fastest kept step: what the harness calls `engine`.
-pub type Best = steps::s42_origins_in_log::S42OriginsInLog;
+pub type Best = steps::s45_id_addressed_apply::S45IdAddressedApply;
 
 /// Calls `$callback!(StepType, "step-name")` for every registered step, in log order.
 ///
@@ -187,6 +188,7 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s42_origins_in_log::S42OriginsInLog, "s42-origins-in-log");
         $callback!($crate::steps::s43_compact_log_retried::S43CompactLogRetried, "s43-compact-log-retried");
         $callback!($crate::steps::s44_planned_kind_bits::S44PlannedKindBits, "s44-planned-kind-bits");
+        $callback!($crate::steps::s45_id_addressed_apply::S45IdAddressedApply, "s45-id-addressed-apply");
     };
 }
 
@@ -195,6 +197,6 @@ macro_rules! for_each_step {
 #[macro_export]
 macro_rules! for_each_step {
     ($callback:ident) => {
-        $callback!($crate::Best, "s42-origins-in-log");
+        $callback!($crate::Best, "s45-id-addressed-apply");
     };
 }

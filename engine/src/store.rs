@@ -67,6 +67,25 @@ impl StoredItem {
     pub const NO_CHAR: char = '\u{FFFD}';
 }
 
+/// [`SeqStore::insert_between_adjacent`] with index-at-a-time queries: for the default, and
+/// for a store whose id index is off.
+pub(crate) fn insert_between_adjacent_by_index<S: SeqStore + ?Sized>(store: &mut S, run: ItemRun, text: &str) -> bool {
+    let Some(left) = run.origin_left else {
+        return false;
+    };
+    let Some(index) = store.index_of_id(left).map(|left_index| left_index + 1) else {
+        return false;
+    };
+    let adjacent = match run.origin_right {
+        None => index == store.len_items(),
+        Some(right) => index < store.len_items() && store.run_at(index).id == right,
+    };
+    if adjacent {
+        store.insert_run(index, run, text);
+    }
+    adjacent
+}
+
 /// Items in document order, tombstones included. See the module docs for units.
 pub trait SeqStore: Clone + Default + fmt::Debug {
     /// Whether [`SeqStore::dump`] lists a tombstone's char. A store that keeps the visible
@@ -121,6 +140,30 @@ pub trait SeqStore: Clone + Default + fmt::Debug {
         debug_assert!(max_len >= 1);
         self.mark_deleted(index);
         1
+    }
+
+    /// [`SeqStore::mark_deleted_run`] of the item with id `id`: makes tombstones of it and of
+    /// the items after it that continue its id, up to `max_len` in all, and returns how many
+    /// (at least 1); `None`, changing nothing, if the store has no item `id`.
+    ///
+    /// The default finds the item's index first; a store with an id index overrides it to go
+    /// to the item's leaf directly, without an index to compute and search for again (s45's
+    /// `id-addressed-apply`).
+    fn mark_deleted_id_run(&mut self, id: Id, max_len: usize) -> Option<usize> {
+        let index = self.index_of_id(id)?;
+        Some(self.mark_deleted_run(index, max_len))
+    }
+
+    /// Inserts `run` right after its left origin if the item after that is its right origin
+    /// (or the end, for `None`): the case with no concurrent insert between the origins, where
+    /// the YjsMod scan has nothing to look at. Returns whether it did; `false`, changing
+    /// nothing, otherwise (a `None` left origin, an origin the store lacks, or items between
+    /// the origins), and the caller places `run` by index.
+    ///
+    /// The default does it by index; a store with an id index overrides it, as
+    /// [`SeqStore::mark_deleted_id_run`].
+    fn insert_between_adjacent(&mut self, run: ItemRun, text: &str) -> bool {
+        insert_between_adjacent_by_index(self, run, text)
     }
 
     /// A hint before a batch is integrated: ids of `agent` up to `seq_end` (exclusive) are
@@ -323,7 +366,7 @@ mod tests {
         for op_index in 0..op_count {
             let context = format!("store seed {seed}, op {op_index}");
             let visible_count = model.visible().count();
-            let choice = rng.gen_range(0..10);
+            let choice = rng.gen_range(0..12);
             if model.items.is_empty() || choice < 4 {
                 insert_random_run(&mut rng, &mut store, &mut model);
             } else if choice < 6 {
@@ -335,6 +378,10 @@ mod tests {
                 let was_visible = store.mark_deleted(index);
                 assert_eq!(was_visible, !model.items[index].deleted, "{context}");
                 model.items[index].deleted = true;
+            } else if choice == 10 {
+                mark_deleted_id_run(&mut rng, &mut store, &mut model, &context);
+            } else if choice == 11 {
+                insert_between_adjacent(&mut rng, &mut store, &mut model, &context);
             } else {
                 // A remote delete of a run: the store marks what continues the item's id.
                 let index = rng.gen_range(0..model.items.len());
@@ -355,6 +402,71 @@ mod tests {
                 check_queries(&mut rng, &store, &model, &context);
             }
         }
+    }
+
+    /// `mark_deleted_id_run` must mark what `mark_deleted_run` at the id's index would, and
+    /// nothing for an id the store lacks.
+    fn mark_deleted_id_run<S: SeqStore>(rng: &mut SmallRng, store: &mut S, model: &mut Model, context: &str) {
+        if rng.gen_bool(0.1) {
+            let absent = Id {
+                agent: AgentId(rng.gen_range(0..3)),
+                seq: 1_000_000,
+            };
+            assert_eq!(store.mark_deleted_id_run(absent, 3), None, "{context}: deleted an absent id");
+            return;
+        }
+        let index = rng.gen_range(0..model.items.len());
+        let first = model.items[index].id;
+        let max_len = rng.gen_range(1..=8);
+        let marked = store.mark_deleted_id_run(first, max_len);
+        let Some(marked) = marked.filter(|marked| (1..=max_len).contains(marked)) else {
+            panic!("{context}: marked {marked:?} of at most {max_len}");
+        };
+        for offset in 0..marked {
+            let item = &mut model.items[index + offset];
+            assert_eq!(item.id, first.plus(offset as u32), "{context}: marked an item that does not continue the run");
+            item.deleted = true;
+        }
+    }
+
+    /// `insert_between_adjacent` must insert right after the left origin exactly when the
+    /// item after it is the right origin (the end for `None`), and change nothing otherwise.
+    fn insert_between_adjacent<S: SeqStore>(rng: &mut SmallRng, store: &mut S, model: &mut Model, context: &str) {
+        let left_index = rng.gen_range(0..model.items.len());
+        let after_left = model.items.get(left_index + 1).map(|item| item.id);
+        let origin_left = (!rng.gen_bool(0.05)).then(|| model.items[left_index].id);
+        let origin_right = if rng.gen_bool(0.7) {
+            after_left
+        } else if rng.gen_bool(0.3) {
+            None
+        } else {
+            Some(model.items[rng.gen_range(0..model.items.len())].id)
+        };
+        let len = rng.gen_range(1..=3u32);
+        let id = next_id(rng, model, len);
+        let text: String = (0..len).map(|_| CHARS[rng.gen_range(0..CHARS.len())]).collect();
+        let run = ItemRun {
+            id,
+            len,
+            origin_left,
+            origin_right,
+        };
+        let expected = origin_left.is_some() && origin_right == after_left;
+        assert_eq!(store.insert_between_adjacent(run, &text), expected, "{context}: insert_between_adjacent of {run:?}");
+        if !expected {
+            return;
+        }
+        let items = text.chars().enumerate().map(|(offset, ch)| {
+            let offset = offset as u32;
+            StoredItem {
+                id: id.plus(offset),
+                origin_left: if offset == 0 { origin_left } else { Some(id.plus(offset - 1)) },
+                origin_right,
+                ch,
+                deleted: false,
+            }
+        });
+        model.items.splice(left_index + 1..left_index + 1, items);
     }
 
     fn next_id(rng: &mut SmallRng, model: &mut Model, len: u32) -> Id {

@@ -111,6 +111,21 @@ pub trait Leaf: Clone + Default + fmt::Debug {
         self.mark_deleted(item);
         1
     }
+    /// Where an insert right after the item with id `id` goes, as [`Leaf::local_place`] finds
+    /// it for a visible char (`origin_left` is `id`), found in one pass over the leaf; pass it
+    /// to [`Leaf::insert_run_at`]. `None` if the leaf does not hold `id`, or cannot find a
+    /// place by id (the default; the store then goes by index).
+    fn place_after_id(&self, id: Id) -> Option<LocalPlace> {
+        let _ = id;
+        None
+    }
+    /// [`Leaf::mark_deleted_run`] from the item with id `id`; `None` if the leaf does not
+    /// hold it. The default finds the item's offset first; a leaf that can mark what it
+    /// found in the same pass overrides it.
+    fn mark_deleted_id_run(&mut self, id: Id, max_len: usize) -> Option<usize> {
+        let item = self.item_of_id(id)?;
+        Some(self.mark_deleted_run(item, max_len))
+    }
     /// Makes tombstones of up to `max_chars` visible chars from `pos_chars` on (to the leaf's
     /// end at most), reporting runs of consecutive ids in document order. Returns how many,
     /// and an entry hint valid afterwards. `hint` as in [`Leaf::local_place`].
@@ -705,6 +720,35 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
         }
     }
 
+    /// The span holding the item with id `id`, the item's offset in it, and the items before
+    /// that span; `None` if the leaf does not hold `id`. A linear scan (the id index names the
+    /// leaf, not the span).
+    #[inline]
+    fn locate_id(&self, id: Id) -> Option<(usize, u32, usize)> {
+        let mut before = 0usize;
+        for (index, span) in self.spans.iter().enumerate() {
+            let span = span.unpack();
+            if span.id.agent == id.agent && span.id.seq <= id.seq && id.seq < span.id.seq + span.len {
+                return Some((index, id.seq - span.id.seq, before));
+            }
+            before += span.len as usize;
+        }
+        None
+    }
+
+    /// [`Leaf::mark_deleted_run`] from offset `offset` of span `index`.
+    #[inline]
+    fn mark_deleted_in_span(&mut self, index: usize, offset: u32, max_len: usize) -> usize {
+        let (span_len, deleted) = self.len_and_deleted(index);
+        // A span's items have consecutive ids: the run goes on to the span's end.
+        let len = (span_len - offset as usize).min(max_len);
+        if !deleted {
+            let index = self.delete_in_span(index, offset, len as u32);
+            self.merge_in(index..index + 2);
+        }
+        len
+    }
+
     /// The span holding item `item` and the item's offset in it. Requires `item < items`.
     #[inline]
     fn locate(&self, item: usize) -> (usize, u32) {
@@ -921,15 +965,30 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
     }
 
     fn item_of_id(&self, id: Id) -> Option<usize> {
-        let mut before = 0usize;
-        for span in &self.spans {
-            let span = span.unpack();
-            if span.id.agent == id.agent && span.id.seq <= id.seq && id.seq < span.id.seq + span.len {
-                return Some(before + (id.seq - span.id.seq) as usize);
-            }
-            before += span.len as usize;
-        }
-        None
+        let (_, offset, items_before) = self.locate_id(id)?;
+        Some(items_before + offset as usize)
+    }
+
+    fn place_after_id(&self, id: Id) -> Option<LocalPlace> {
+        let (index, offset, items_before) = self.locate_id(id)?;
+        let span = self.spans[index].unpack();
+        let origin_right = if offset + 1 < span.len {
+            Some(span.id.plus(offset + 1))
+        } else {
+            self.spans.get(index + 1).map(|next| next.unpack().id)
+        };
+        Some(LocalPlace {
+            item: items_before + offset as usize + 1,
+            origin_left: id,
+            origin_right,
+            hint: (index, offset),
+            entry_after: None,
+        })
+    }
+
+    fn mark_deleted_id_run(&mut self, id: Id, max_len: usize) -> Option<usize> {
+        let (index, offset, _) = self.locate_id(id)?;
+        Some(self.mark_deleted_in_span(index, offset, max_len))
     }
 
     fn chars_before(&self, item: usize) -> usize {
@@ -1010,14 +1069,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
 
     fn mark_deleted_run(&mut self, item: usize, max_len: usize) -> usize {
         let (index, offset) = self.locate(item);
-        let (span_len, deleted) = self.len_and_deleted(index);
-        // A span's items have consecutive ids: the run goes on to the span's end.
-        let len = (span_len - offset as usize).min(max_len);
-        if !deleted {
-            let index = self.delete_in_span(index, offset, len as u32);
-            self.merge_in(index..index + 2);
-        }
-        len
+        self.mark_deleted_in_span(index, offset, max_len)
     }
 
     fn delete_visible(

@@ -29,6 +29,7 @@ use crate::store::Id;
 use crate::store::ItemRun;
 use crate::store::SeqStore;
 use crate::store::StoredItem;
+use crate::store::insert_between_adjacent_by_index;
 use crate::structure::id_index::IdTable;
 use crate::structure::index::Found;
 use crate::structure::index::LeafId;
@@ -468,6 +469,59 @@ impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: 
         let marked = self.leaves[found.leaf as usize].mark_deleted_run(index - found.start.items, max_len);
         self.did_change(found.leaf, before);
         marked
+    }
+
+    fn mark_deleted_id_run(&mut self, id: Id, max_len: usize) -> Option<usize> {
+        if !I::ENABLED {
+            let index = self.index_of_id(id)?;
+            return Some(self.mark_deleted_run(index, max_len));
+        }
+        // The id index names the leaf; the leaf finds the span and marks it in one pass. No
+        // item index is computed (a walk up the tree) and searched for again (a walk down).
+        let leaf = self.leaf_of_id(id)?;
+        self.will_change(leaf);
+        let before = self.leaves[leaf as usize].counts();
+        let marked = self.leaves[leaf as usize].mark_deleted_id_run(id, max_len);
+        debug_assert!(marked.is_some(), "the id index names leaf {leaf} for {id:?}, which lacks it");
+        self.did_change(leaf, before);
+        marked
+    }
+
+    fn insert_between_adjacent(&mut self, run: ItemRun, text: &str) -> bool {
+        let Some(left) = run.origin_left else {
+            return false;
+        };
+        if !I::ENABLED {
+            return insert_between_adjacent_by_index(self, run, text);
+        }
+        let Some(leaf) = self.leaf_of_id(left) else {
+            return false;
+        };
+        let Some(place) = self.leaves[leaf as usize].place_after_id(left) else {
+            // A leaf that cannot place by id.
+            return insert_between_adjacent_by_index(self, run, text);
+        };
+        let after_left = place.origin_right.or_else(|| {
+            // The item after the left origin is the next leaf's first (leaves other than an
+            // empty store's only leaf are never empty).
+            self.index()
+                .next(leaf)
+                .map(|next| self.leaves[next as usize].run_at(0).id)
+        });
+        if after_left != run.origin_right {
+            return false;
+        }
+        // As a local insert after `left`: into `left`'s leaf, right after it.
+        if BULK_INSERT && run.len as usize > L::BULK_CHUNK_ITEMS {
+            self.insert_bulk(leaf, place.item, run, text);
+            return true;
+        }
+        self.will_change(leaf);
+        let before = self.leaves[leaf as usize].counts();
+        self.leaves[leaf as usize].insert_run_at(&place, run, text);
+        self.set_leaf_of_ids(run.id, run.len, leaf);
+        self.did_change(leaf, before);
+        true
     }
 
     fn insert_local(&mut self, pos_chars: usize, id: Id, text: &str, len: u32) -> (Option<Id>, Option<Id>) {
