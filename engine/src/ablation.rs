@@ -14,7 +14,7 @@
 use crate::buffered::Buffered;
 use crate::doc::Doc;
 use crate::log_entries::ChunkedEntries;
-use crate::log_entries::WideEntries;
+use crate::log_entries::LeanEntries;
 use crate::structure::btree::BTreeIndex;
 use crate::structure::id_index::FlatIdIndex;
 use crate::structure::id_index::LazyIdIndex;
@@ -36,11 +36,11 @@ pub struct Ablation {
     pub instead: &'static str,
 }
 
-/// The store the ablation starts from: `Best`'s (s42's, which s44 and s45 keep).
+/// The store the ablation starts from: `Best`'s (s42's, which s44 to s46 keep).
 pub type BestStore = crate::steps::s42_origins_in_log::Store;
 
 /// `Best`'s op log entries.
-type BestEntries = ChunkedEntries;
+type BestEntries = LeanEntries;
 
 /// `Best`'s buffer (deletes buffered, backspace runs in the log, the length kept, backspace
 /// runs sent as one op, planned kinds as bits, a peer's ops applied by id) over `S`.
@@ -97,8 +97,8 @@ pub type WithoutLeaf64 = BestBuffer<StoreWith<SpansWith<32, 2048, true>>>;
 pub type WithoutMaxItems2048 = BestBuffer<StoreWith<SpansWith<64, 1024, true>>>;
 /// Without `back-hint`: a char before the entry hint is looked for from the leaf's start.
 pub type WithoutBackHint = BestBuffer<StoreWith<SpansWith<64, 2048, true, false>>>;
-/// Without `chunked-log`: the op log's entries in one `Vec` that doubles as it grows.
-pub type WithoutChunkedLog = Buffered<BestStore, true, true, true, WideEntries, false, true, true, true>;
+/// Without `lean-log`: the op log's 80-byte entries in chunks of 4,096 (s45's log).
+pub type WithoutLeanLog = Buffered<BestStore, true, true, true, ChunkedEntries, false, true, true, true>;
 /// Without `full-spans`: a leaf's span array doubles from 4 as it grows (s32's leaves).
 pub type WithoutFullSpans = BestBuffer<StoreWith<SpansWith<64, 2048, true, true, false>>>;
 /// Without `backward-ops`: a backspace run is sent as one op per char (s34). The ablation
@@ -130,7 +130,7 @@ pub const ABLATIONS: &[Ablation] = &[
     Ablation { flag: "leaf=64", name: "best-without-leaf-64", instead: "32 spans per leaf" },
     Ablation { flag: "max-items=2048", name: "best-without-max-items-2048", instead: "1024 items per leaf" },
     Ablation { flag: "back-hint", name: "best-without-back-hint", instead: "a char before the entry hint looked for from the leaf's start" },
-    Ablation { flag: "chunked-log", name: "best-without-chunked-log", instead: "the op log in one doubling Vec" },
+    Ablation { flag: "lean-log", name: "best-without-lean-log", instead: "80-byte log entries in chunks of 4,096 (s45's log)" },
     Ablation { flag: "full-spans", name: "best-without-full-spans", instead: "span arrays that double from 4 as they grow" },
     Ablation { flag: "backward-ops", name: "best-without-backward-ops", instead: "a backspace run sent as one op per char (local replay sends nothing)" },
     Ablation { flag: "text-in-log", name: "best-without-text-in-log", instead: "every leaf keeps its items' chars, tombstones' included" },
@@ -157,7 +157,7 @@ macro_rules! for_each_ablation {
         $callback!($crate::ablation::WithoutLeaf64, "best-without-leaf-64");
         $callback!($crate::ablation::WithoutMaxItems2048, "best-without-max-items-2048");
         $callback!($crate::ablation::WithoutBackHint, "best-without-back-hint");
-        $callback!($crate::ablation::WithoutChunkedLog, "best-without-chunked-log");
+        $callback!($crate::ablation::WithoutLeanLog, "best-without-lean-log");
         $callback!($crate::ablation::WithoutFullSpans, "best-without-full-spans");
         $callback!($crate::ablation::WithoutBackwardOps, "best-without-backward-ops");
         $callback!($crate::ablation::WithoutTextInLog, "best-without-text-in-log");

@@ -31,6 +31,7 @@ pub mod ablation;
 pub mod buffered;
 pub mod doc;
 pub mod encoding;
+mod entry_runs;
 mod id;
 pub mod log_entries;
 mod oplog;

@@ -5,6 +5,7 @@
 //! as they are pushed (consecutive typing becomes one entry), so the log stays about as small
 //! as the edit history's runs.
 
+use crate::entry_runs::EntryRuns;
 use crate::id::AgentId;
 use crate::id::Id;
 use crate::log_entries::EntryCore;
@@ -169,8 +170,9 @@ pub(crate) struct OpLog<E: EntryStore = WideEntries> {
     entries: E,
     /// Text of all insert entries, in log order; one allocation instead of one per entry.
     inserted_text: String,
-    /// For each agent, its entries' indices in seq order: finds an id's op in O(log n).
-    entries_by_agent: Vec<Vec<u32>>,
+    /// For each agent, its entries' indices in seq order (run-length encoded: an agent's
+    /// entries are mostly consecutive in the log): finds an id's op in O(log n).
+    entries_by_agent: Vec<EntryRuns>,
     /// For each agent, how many of its char ops the log holds: the version vector.
     seq_count_by_agent: Vec<u32>,
     /// The ops that no other op in the log depends on: the parents of the next local op.
@@ -189,7 +191,7 @@ impl<E: EntryStore> OpLog<E> {
         let count = agent.index() + 1;
         if self.seq_count_by_agent.len() < count {
             self.seq_count_by_agent.resize(count, 0);
-            self.entries_by_agent.resize(count, Vec::new());
+            self.entries_by_agent.resize(count, EntryRuns::default());
         }
     }
 
@@ -279,6 +281,20 @@ impl<E: EntryStore> OpLog<E> {
     /// vector are the caller's).
     #[inline]
     fn append_entry(&mut self, id: Id, len: u32, parents: Parents, kind: InternalKind<'_>) {
+        self.append_entry_with(id, len, kind, |entries, core| entries.push(core, parents));
+    }
+
+    /// [`OpLog::append_entry`] of an op whose one parent is the last op logged.
+    #[inline]
+    fn append_entry_after(&mut self, id: Id, len: u32, parent: Id, kind: InternalKind<'_>) {
+        self.append_entry_with(id, len, kind, |entries, core| entries.push_after(core, parent));
+    }
+
+    /// Logs the op's text and indexes the entry; `push` stores it with its parents. (Always
+    /// inlined: as a call of its own, the entry store's `push` inside it stopped being inlined,
+    /// and the wide entry was built and copied twice: +2.6% instructions on a local replay.)
+    #[inline(always)]
+    fn append_entry_with(&mut self, id: Id, len: u32, kind: InternalKind<'_>, push: impl FnOnce(&mut E, EntryCore)) {
         let kind = match kind {
             InternalKind::Insert {
                 origin_left,
@@ -301,7 +317,7 @@ impl<E: EntryStore> OpLog<E> {
         };
         let entry_index = u32::try_from(self.entries.len()).expect("more than u32::MAX log entries");
         self.entries_by_agent[id.agent.index()].push(entry_index);
-        self.entries.push(EntryCore { id, len, kind }, parents);
+        push(&mut self.entries, EntryCore { id, len, kind });
     }
 
     /// Extends the last entry with `op` if `op` is exactly what the entry's next char op
@@ -321,6 +337,10 @@ impl<E: EntryStore> OpLog<E> {
         };
         let last_id = last.last_id();
         if last.id.agent != id.agent || id.seq != last_id.seq + 1 || parents.len() != 1 || parents[0] != last_id {
+            return false;
+        }
+        if len > E::MAX_RUN - last.len {
+            // The entry store's runs stop here.
             return false;
         }
         match (&mut last.kind, kind) {
@@ -394,7 +414,8 @@ impl<E: EntryStore> OpLog<E> {
             // The common case (one agent typing): one parent, and after the op the frontier is
             // exactly its last char op, whether it extends the last entry or starts one.
             if !(may_extend && self.try_extend_last_with::<BACKWARD_RUNS>(id, len, &[parent], kind)) {
-                self.append_entry(id, len, Parents::One(parent), kind);
+                // A frontier of one op is the last op logged: every other op is before it.
+                self.append_entry_after(id, len, parent, kind);
             }
             self.seq_count_by_agent[id.agent.index()] = id.seq.checked_add(len).expect("seq overflow");
             self.frontier[0] = id.plus(len - 1);
@@ -420,12 +441,12 @@ impl<E: EntryStore> OpLog<E> {
             return None;
         }
         let by_seq = &self.entries_by_agent[id.agent.index()];
-        let after = by_seq
-            .partition_point(|&entry_index| self.entries.core(entry_index as usize).id.seq <= id.seq);
-        let entry_index = by_seq[after - 1] as usize;
-        let entry = self.entries.core(entry_index);
-        debug_assert!(id.seq < entry.id.seq + entry.len);
-        Some((entry_index, id.seq - entry.id.seq))
+        let entry_index = by_seq
+            .last_where(|entry_index| self.entries.seq_and_len(entry_index as usize).0 <= id.seq)
+            .expect("an agent's first entry starts at seq 0") as usize;
+        let (seq, len) = self.entries.seq_and_len(entry_index);
+        debug_assert!(id.seq < seq + len);
+        Some((entry_index, id.seq - seq))
     }
 
     /// Entry `index`'s ops: the whole entry as one op, or (unless `backward_ops`) a backward
@@ -509,7 +530,10 @@ impl<E: EntryStore> OpLog<E> {
         for (by_seq, &known) in self.entries_by_agent.iter().zip(known_by_agent) {
             // The first entry that ends after `known`: it and every later one hold new ops.
             let first_new =
-                by_seq.partition_point(|&entry_index| self.entries.core(entry_index as usize).last_id().seq < known);
+                by_seq.partition_point(|entry_index| {
+                    let (seq, len) = self.entries.seq_and_len(entry_index as usize);
+                    seq + len - 1 < known
+                });
             new_entry_count += by_seq.len() - first_new;
             first_new_by_agent.push(first_new);
         }
@@ -518,7 +542,7 @@ impl<E: EntryStore> OpLog<E> {
         let new_indices: Option<Vec<u32>> = (new_entry_count * 4 < self.entries.len()).then(|| {
             let mut indices = Vec::with_capacity(new_entry_count);
             for (by_seq, &first_new) in self.entries_by_agent.iter().zip(&first_new_by_agent) {
-                indices.extend_from_slice(&by_seq[first_new..]);
+                indices.extend(by_seq.iter_from(first_new));
             }
             // Each agent's indices are ascending; log order interleaves them.
             indices.sort_unstable();
@@ -612,7 +636,8 @@ impl<E: EntryStore> OpLog<E> {
         // Each agent's entries tile its seqs 0..seq_count without gaps or overlaps.
         for (agent_index, by_seq) in self.entries_by_agent.iter().enumerate() {
             let mut next_seq = 0;
-            for &entry_index in by_seq {
+            by_seq.assert_invariants();
+            for entry_index in by_seq.iter() {
                 let entry = self.entries.core(entry_index as usize);
                 assert_eq!(entry.id.agent.index(), agent_index);
                 assert_eq!(
@@ -623,7 +648,7 @@ impl<E: EntryStore> OpLog<E> {
             }
             assert_eq!(next_seq, self.seq_count_by_agent[agent_index]);
         }
-        let indexed: usize = self.entries_by_agent.iter().map(Vec::len).sum();
+        let indexed: usize = self.entries_by_agent.iter().map(EntryRuns::len).sum();
         assert_eq!(indexed, self.entries.len());
         // Insert texts tile `inserted_text` in log order.
         let mut expected_text_start = 0;

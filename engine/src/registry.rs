@@ -113,6 +113,7 @@ pub const STEPS: &[StepInfo] = &[
     steps::s43_compact_log_retried::S43CompactLogRetried::INFO,
     steps::s44_planned_kind_bits::S44PlannedKindBits::INFO,
     steps::s45_id_addressed_apply::S45IdAddressedApply::INFO,
+    steps::s46_lean_log::S46LeanLog::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -120,7 +121,7 @@ pub const STEPS: &[StepInfo] = &[
 pub const STEPS: &[StepInfo] = &[Best::INFO];
 
 /// The fastest kept step: what the harness calls `engine`.
-pub type Best = steps::s45_id_addressed_apply::S45IdAddressedApply;
+pub type Best = steps::s46_lean_log::S46LeanLog;
 
 /// Calls `$callback!(StepType, "step-name")` for every registered step, in log order.
 ///
@@ -189,6 +190,7 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s43_compact_log_retried::S43CompactLogRetried, "s43-compact-log-retried");
         $callback!($crate::steps::s44_planned_kind_bits::S44PlannedKindBits, "s44-planned-kind-bits");
         $callback!($crate::steps::s45_id_addressed_apply::S45IdAddressedApply, "s45-id-addressed-apply");
+        $callback!($crate::steps::s46_lean_log::S46LeanLog, "s46-lean-log");
     };
 }
 
@@ -197,6 +199,6 @@ macro_rules! for_each_step {
 #[macro_export]
 macro_rules! for_each_step {
     ($callback:ident) => {
-        $callback!($crate::Best, "s45-id-addressed-apply");
+        $callback!($crate::Best, "s46-lean-log");
     };
 }

@@ -49,3 +49,4 @@ pub mod s42_origins_in_log;
 pub mod s43_compact_log_retried;
 pub mod s44_planned_kind_bits;
 pub mod s45_id_addressed_apply;
+pub mod s46_lean_log;
