@@ -109,13 +109,15 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
         let log = &mut self.log;
         let agent = self.agent;
         let mut may_extend = may_extend;
+        // Each run is at `pos_chars` when it goes: the runs before it moved the rest down.
+        let pos = u32::try_from(pos_chars).ok();
         self.store
             .delete_local(pos_chars, len_chars, &mut |target, len| {
                 let id = Id {
                     agent,
                     seq: log.seq_count(agent),
                 };
-                log.push_local::<LOG_RUNS>(id, len, InternalKind::Delete { target, backward: false }, may_extend);
+                log.push_local::<LOG_RUNS>(id, len, InternalKind::Delete { target, backward: false }, may_extend, pos);
                 may_extend = true;
             });
         debug_assert_eq!(self.store.len_chars(), doc_len_chars - len_chars);
@@ -138,7 +140,11 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
             .delete_local(pos_chars, len_chars, &mut |target, len| runs.push((target, len)));
         // Only the first push can meet an entry from before this call.
         let mut may_extend = may_extend;
+        // The runs go last first, so each is where the runs before it in the document end.
+        let mut run_end_chars = pos_chars + len_chars;
         for &(target, len) in runs.iter().rev() {
+            run_end_chars -= len as usize;
+            let run_pos_chars = run_end_chars;
             if LOG_RUNS {
                 // The run's chars, last first: one backward entry (or one more stretch of it).
                 let id = self.next_local_id();
@@ -147,7 +153,7 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
                     target: last,
                     backward: len > 1,
                 };
-                self.log.push_local::<true>(id, len, kind, may_extend);
+                self.log.push_local::<true>(id, len, kind, may_extend, u32::try_from(run_pos_chars).ok());
                 may_extend = true;
                 continue;
             }
@@ -158,7 +164,8 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
                     target,
                     backward: false,
                 };
-                self.log.push_local::<false>(id, 1, kind, may_extend);
+                let char_pos = u32::try_from(run_pos_chars + offset as usize).ok();
+                self.log.push_local::<false>(id, 1, kind, may_extend, char_pos);
                 may_extend = true;
             }
         }
@@ -199,7 +206,7 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
             origin_right,
             text,
         };
-        self.log.push_local::<LOG_RUNS>(id, len, kind, may_extend);
+        self.log.push_local::<LOG_RUNS>(id, len, kind, may_extend, u32::try_from(pos_chars).ok());
         debug_assert_eq!(self.store.len_chars(), len_before + len as usize);
     }
 
@@ -347,9 +354,66 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
         Some(index)
     }
 
+    /// Applies `op` at its position hint, as a local edit, if the hint holds: this replica is
+    /// at exactly the op's parents (so it sees the document its author saw: nothing is
+    /// concurrent with the op) and the store finds there what the op names (an insert's
+    /// origins on either side of the place; a delete's targets as the visible chars there).
+    /// `false`, changing nothing, otherwise: the caller applies the op by id.
+    ///
+    /// Only a log with positions ([`EntryStore::POSITIONS`], s47's `pos-hints`) uses hints:
+    /// its export sends them, so what it sends a peer of the same step is what it applies.
+    fn apply_at_hint(&mut self, op: &InternalOp<'_>) -> bool {
+        let Some(pos) = op.pos else {
+            return false;
+        };
+        let at_parents = match (&op.parents, self.log.frontier()) {
+            (Parents::One(parent), [only]) => parent == only,
+            (parents, frontier) => parents.len() == frontier.len() && parents.iter().all(|parent| frontier.contains(parent)),
+        };
+        if !at_parents {
+            return false;
+        }
+        let pos_chars = pos as usize;
+        let len_chars = self.store.len_chars();
+        match op.kind {
+            InternalKind::Insert {
+                origin_left,
+                origin_right,
+                text,
+            } => {
+                if pos_chars > len_chars {
+                    return false;
+                }
+                let run = ItemRun {
+                    id: op.id,
+                    len: op.len,
+                    origin_left,
+                    origin_right,
+                };
+                if !self.store.insert_local_if(pos_chars, run, text) {
+                    return false;
+                }
+                // The store does not say where the run went (as for a local insert).
+                self.last_insert = None;
+                true
+            }
+            InternalKind::Delete { target, backward } => {
+                if pos_chars.checked_add(op.len as usize).is_none_or(|end| end > len_chars) {
+                    return false;
+                }
+                let lowest = lowest_delete_target(target, backward, op.len);
+                self.store.delete_local_if(pos_chars, op.len as usize, lowest)
+            }
+        }
+    }
+
     /// Applies an op that [`Doc::plan`] accepted to the store and the log. `Err`, changing
     /// nothing, for what only applying can see: an insert whose origins are out of order.
     fn apply_op(&mut self, op: &InternalOp<'_>) -> Result<(), &'static str> {
+        if E::POSITIONS && self.apply_at_hint(op) {
+            self.log.push::<LOG_RUNS>(op, op.pos);
+            return Ok(());
+        }
         match op.kind {
             InternalKind::Insert {
                 origin_left,
@@ -396,7 +460,8 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
                 }
             }
         }
-        self.log.push::<LOG_RUNS>(op);
+        // Applied by id: where the op was is not known here (its hint, if any, unchecked).
+        self.log.push::<LOG_RUNS>(op, None);
         Ok(())
     }
 
@@ -535,7 +600,12 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
                 backward,
             },
         };
-        Op { id, parents, kind }
+        Op {
+            id,
+            parents,
+            kind,
+            pos_hint: op.pos,
+        }
     }
 
     fn assert_items_match_log(&self) {
@@ -1099,6 +1169,7 @@ impl<'b> OpChecker<'_, 'b> {
             len,
             parents,
             kind,
+            pos: op.pos_hint,
         })
     }
 

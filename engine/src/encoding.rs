@@ -11,7 +11,7 @@
 //!
 //! [`TextCrdt::integrate`]: crate::TextCrdt::integrate
 //!
-//! # Format (version 2)
+//! # Format (version 3)
 //!
 //! Integers are unsigned LEB128 varints (7 bits a byte, low bits first, at most 10 bytes, no
 //! bits beyond 64); signed deltas are zigzag-encoded first (`0, -1, 1, -2, ..` as
@@ -47,8 +47,13 @@
 //! previous delete's target (or the op's id) for a delete target, so a backspace run costs
 //! two bytes a char and a typing run a few bytes plus its text.
 //!
-//! Version 1 is version 2 without backward deletes (bit 6 of a delete's tag reserved); the
-//! decoder reads both, the encoder writes version 2.
+//! Version 3 adds each op's position hint ([`Op::pos_hint`]) after its body: `hint:varint`, 0
+//! for none, else `zigzag(pos - last) + 1` where `last` is the batch's previous hint (0 before
+//! the first), so a typing run's hints cost a byte or two an op.
+//!
+//! Version 1 is version 2 without backward deletes (bit 6 of a delete's tag reserved);
+//! version 2 is version 3 without hints. The decoder reads all three; the encoder writes
+//! version 3 when an op has a hint, else version 2 (byte for byte what it wrote before hints).
 //!
 //! Runs are the batch's own: an [`Op`] is already a run of char ops (a typed word, a deleted
 //! range), and the encoding keeps that cut exactly, so `decode(encode(b)) == b`.
@@ -58,7 +63,9 @@ use std::fmt;
 use crate::ops::{BatchOp, BatchOpKind, BatchParents, Op, OpBatch, OpId, OpKind};
 
 const MAGIC: &[u8; 3] = b"CBE";
-const VERSION: u8 = 2;
+const VERSION: u8 = 3;
+/// The version without position hints: what a batch without any is written as.
+const VERSION_WITHOUT_HINTS: u8 = 2;
 
 const KIND_DELETE: u8 = 1 << 0;
 const SAME_AGENT: u8 = 1 << 1;
@@ -145,7 +152,9 @@ impl NextSeqs {
 pub fn encode(batch: &OpBatch) -> Vec<u8> {
     let mut out = Vec::with_capacity(16 + batch.ops.len() * 4);
     out.extend_from_slice(MAGIC);
-    out.push(VERSION);
+    let hints = batch.ops.iter().any(|op| op.pos_hint.is_some());
+    out.push(if hints { VERSION } else { VERSION_WITHOUT_HINTS });
+    let mut last_hint: i64 = 0;
     put_varint(&mut out, batch.agents.len() as u64);
     for name in &batch.agents {
         put_varint(&mut out, name.len() as u64);
@@ -227,6 +236,15 @@ pub fn encode(batch: &OpBatch) -> Vec<u8> {
                 last_target = Some(*target);
                 if *len_chars != 1 {
                     put_varint(&mut out, u64::from(*len_chars));
+                }
+            }
+        }
+        if hints {
+            match op.pos_hint {
+                None => put_varint(&mut out, 0),
+                Some(pos) => {
+                    put_varint(&mut out, zigzag(i64::from(pos) - last_hint) + 1);
+                    last_hint = i64::from(pos);
                 }
             }
         }
@@ -361,8 +379,10 @@ pub(crate) struct Decoder<'a> {
     /// (agent, last char op) of the previous op.
     prev: Option<(u32, OpId)>,
     last_target: Option<OpId>,
-    /// The format version read from the header (1 has no backward deletes).
+    /// The format version read from the header (1 has no backward deletes, 1 and 2 no hints).
     version: u8,
+    /// The previous position hint (0 before the first): what a hint is relative to.
+    last_hint: i64,
 }
 
 impl<'a> Decoder<'a> {
@@ -392,6 +412,7 @@ impl<'a> Decoder<'a> {
             next: NextSeqs::default(),
             prev: None,
             last_target: None,
+            last_hint: 0,
         })
     }
 
@@ -492,10 +513,25 @@ impl<'a> Decoder<'a> {
         if end > u64::from(u32::MAX) + 1 {
             return r.err("an op's seqs overflow u32");
         }
+        let pos_hint = if self.version >= 3 {
+            match r.varint()? {
+                0 => None,
+                v => {
+                    let pos = self.last_hint.checked_add(unzigzag(v - 1)).unwrap_or(-1);
+                    let Ok(pos) = u32::try_from(pos) else {
+                        return r.err("a position hint outside 0..2^32");
+                    };
+                    self.last_hint = i64::from(pos);
+                    Some(pos)
+                }
+            }
+        } else {
+            None
+        };
         let last = OpId { agent, seq: (end - 1) as u32 };
         self.next.set(agent, end);
         self.prev = Some((agent, last));
-        Ok(BatchOp { id, len_chars, parents, kind })
+        Ok(BatchOp { id, len_chars, parents, kind, pos_hint })
     }
 }
 
@@ -533,21 +569,24 @@ mod tests {
                     id: id(0, 0),
                     parents: vec![],
                     kind: OpKind::Insert { origin_left: None, origin_right: None, text: "hello".into() },
+                    pos_hint: None,
                 },
                 Op {
                     id: id(0, 5),
                     parents: vec![id(0, 4)],
                     kind: OpKind::Insert { origin_left: Some(id(0, 4)), origin_right: None, text: " wörld🙂".into() },
+                    pos_hint: Some(5),
                 },
                 Op {
                     id: id(1, 0),
                     parents: vec![id(0, 4)],
                     kind: OpKind::Insert { origin_left: None, origin_right: Some(id(0, 0)), text: "> ".into() },
+                    pos_hint: Some(0),
                 },
-                Op { id: id(0, 12), parents: vec![id(0, 11), id(1, 1)], kind: OpKind::Delete { target: id(0, 11), len_chars: 1, backward: false } },
-                Op { id: id(0, 13), parents: vec![id(0, 12)], kind: OpKind::Delete { target: id(0, 10), len_chars: 1, backward: false } },
-                Op { id: id(2, 7), parents: vec![id(0, 13)], kind: OpKind::Delete { target: id(1, 0), len_chars: 2, backward: false } },
-                Op { id: id(2, 9), parents: vec![id(2, 8)], kind: OpKind::Delete { target: id(0, 9), len_chars: 3, backward: true } },
+                Op { id: id(0, 12), parents: vec![id(0, 11), id(1, 1)], kind: OpKind::Delete { target: id(0, 11), len_chars: 1, backward: false }, pos_hint: None },
+                Op { id: id(0, 13), parents: vec![id(0, 12)], kind: OpKind::Delete { target: id(0, 10), len_chars: 1, backward: false }, pos_hint: None },
+                Op { id: id(2, 7), parents: vec![id(0, 13)], kind: OpKind::Delete { target: id(1, 0), len_chars: 2, backward: false }, pos_hint: None },
+                Op { id: id(2, 9), parents: vec![id(2, 8)], kind: OpKind::Delete { target: id(0, 9), len_chars: 3, backward: true }, pos_hint: None },
             ],
         }
     }
@@ -558,6 +597,26 @@ mod tests {
         let bytes = encode(&batch);
         assert_eq!(decode(&bytes), Ok(batch));
         assert_eq!(decode(&encode(&OpBatch::default())), Ok(OpBatch::default()));
+    }
+
+    #[test]
+    fn a_batch_without_hints_is_version_2_and_hints_survive_in_version_3() {
+        let hinted = sample();
+        assert_eq!(encode(&hinted)[3], VERSION);
+        let mut unhinted = sample();
+        for op in &mut unhinted.ops {
+            op.pos_hint = None;
+        }
+        let bytes = encode(&unhinted);
+        assert_eq!(bytes[3], VERSION_WITHOUT_HINTS);
+        assert_eq!(decode(&bytes), Ok(unhinted));
+        // Hints far apart, both ways, and at the ends of u32.
+        let mut extremes = sample();
+        let hints = [Some(u32::MAX), Some(0), None, Some(7), Some(u32::MAX), None, Some(1)];
+        for (op, hint) in extremes.ops.iter_mut().zip(hints) {
+            op.pos_hint = hint;
+        }
+        assert_eq!(decode(&encode(&extremes)), Ok(extremes));
     }
 
     #[test]

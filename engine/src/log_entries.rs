@@ -163,8 +163,89 @@ pub trait EntryStore: Clone + Default + fmt::Debug {
     }
     /// Replaces the last entry's core (same id; a longer run).
     fn set_last_core(&mut self, core: EntryCore);
+    /// Whether the store keeps each entry's position ([`WithPositions`]): where its first char
+    /// op was, in visible chars, at its parents' version. The log asks before it works one
+    /// out, so a store without positions costs nothing for them.
+    const POSITIONS: bool = false;
+    /// Entry `index`'s position, if the store keeps positions and it is known.
+    #[inline]
+    fn pos(&self, _index: usize) -> Option<u32> {
+        None
+    }
+    /// Sets the last entry's position (after a push, which leaves it unknown, or an extension).
+    #[inline]
+    fn set_last_pos(&mut self, _pos: Option<u32>) {}
     /// Checks the store's own invariants; for tests. Panics if one is broken.
     fn assert_invariants(&self) {}
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// The entry store `E` and, beside it, each entry's position (`u32::MAX`: unknown): where the
+/// entry's first char op was, in visible chars, at its parents' version. An insert's chars
+/// went to `pos..pos + len`; a delete run's chars were the visible `pos..pos + len` (a
+/// backward run deletes them from the last). A peer at exactly those parents can apply the
+/// op there, as a local edit, instead of finding its origins or targets by id (s47).
+#[derive(Clone, Debug, Default)]
+pub struct WithPositions<E: EntryStore> {
+    inner: E,
+    pos_by_entry: Chunks<u32, 1024>,
+}
+
+const POS_UNKNOWN: u32 = u32::MAX;
+
+impl<E: EntryStore> EntryStore for WithPositions<E> {
+    #[inline]
+    fn len(&self) -> usize {
+        self.inner.len()
+    }
+    #[inline]
+    fn core(&self, index: usize) -> EntryCore {
+        self.inner.core(index)
+    }
+    #[inline]
+    fn last_core(&self) -> Option<EntryCore> {
+        self.inner.last_core()
+    }
+    const MAX_RUN: u32 = E::MAX_RUN;
+    #[inline]
+    fn seq_and_len(&self, index: usize) -> (u32, u32) {
+        self.inner.seq_and_len(index)
+    }
+    #[inline]
+    fn parents(&self, index: usize) -> ParentsRef<'_> {
+        self.inner.parents(index)
+    }
+    #[inline]
+    fn push(&mut self, core: EntryCore, parents: Parents) {
+        self.inner.push(core, parents);
+        self.pos_by_entry.push(POS_UNKNOWN);
+    }
+    #[inline]
+    fn push_after(&mut self, core: EntryCore, parent: Id) {
+        self.inner.push_after(core, parent);
+        self.pos_by_entry.push(POS_UNKNOWN);
+    }
+    #[inline]
+    fn set_last_core(&mut self, core: EntryCore) {
+        self.inner.set_last_core(core);
+    }
+    const POSITIONS: bool = true;
+    #[inline]
+    fn pos(&self, index: usize) -> Option<u32> {
+        let pos = *self.pos_by_entry.get(index);
+        (pos != POS_UNKNOWN).then_some(pos)
+    }
+    #[inline]
+    fn set_last_pos(&mut self, pos: Option<u32>) {
+        // A position of u32::MAX would read back as unknown, which is only a lost hint.
+        *self.pos_by_entry.last_mut().expect("no entry to set the position of") = pos.unwrap_or(POS_UNKNOWN);
+    }
+    fn assert_invariants(&self) {
+        self.inner.assert_invariants();
+        self.pos_by_entry.assert_invariants();
+        assert_eq!(self.pos_by_entry.len(), self.inner.len(), "a position for each entry");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -965,6 +1046,8 @@ mod tests {
             let mut chunked = ChunkedEntries::<7>::default();
             let mut chunked_compact = ChunkedCompactEntries::<7>::default();
             let mut lean = LeanEntries::<7>::default();
+            let mut positioned = WithPositions::<LeanEntries<7>>::default();
+            let mut pos_model: Vec<Option<u32>> = Vec::new();
             let mut text_end = 0;
             for _ in 0..rng.gen_range(0..200) {
                 if !model.is_empty() && rng.gen_bool(0.2) {
@@ -976,6 +1059,12 @@ mod tests {
                     chunked.set_last_core(core);
                     chunked_compact.set_last_core(core);
                     lean.set_last_core(core);
+                    positioned.set_last_core(core);
+                    if rng.gen_bool(0.5) {
+                        let pos = rng.gen_bool(0.8).then(|| rng.gen_range(0..1000));
+                        positioned.set_last_pos(pos);
+                        *pos_model.last_mut().unwrap() = pos;
+                    }
                     continue;
                 }
                 let core = random_core(&mut rng, &mut text_end);
@@ -990,13 +1079,21 @@ mod tests {
                 chunked.push(core, Parents::from_slice(&parents));
                 chunked_compact.push(core, Parents::from_slice(&parents));
                 lean.push(core, Parents::from_slice(&parents));
+                positioned.push(core, Parents::from_slice(&parents));
+                pos_model.push(None);
                 model.push((core, parents));
             }
             compact.assert_invariants();
             chunked.assert_invariants();
             chunked_compact.assert_invariants();
             lean.assert_invariants();
+            positioned.assert_invariants();
             assert_eq!(lean.last_core(), model.last().map(|(core, _)| *core), "seed {seed}");
+            for (index, (core, parents)) in model.iter().enumerate() {
+                assert_eq!(positioned.core(index), *core, "seed {seed} entry {index}");
+                assert_eq!(&*positioned.parents(index), parents.as_slice(), "seed {seed} entry {index}");
+                assert_eq!(positioned.pos(index), pos_model[index], "seed {seed} entry {index}");
+            }
             // A fork keeps the chunks' room.
             let mut forked = chunked.clone();
             let mut forked_compact = chunked_compact.clone();

@@ -25,6 +25,10 @@ pub(crate) struct InternalOp<'a> {
     /// allocation then).
     pub parents: Parents,
     pub kind: InternalKind<'a>,
+    /// Where the first char op was, in visible chars, at the version `parents` (see
+    /// [`WithPositions`](crate::log_entries::WithPositions)), if known: what a log with
+    /// positions exports, a hint that a peer checks before it relies on it.
+    pub pos: Option<u32>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,11 +118,19 @@ impl<'a> InternalOp<'a> {
                 backward: backward && self.len - skip > 1,
             },
         };
+        // An insert's later chars went after its first ones; a delete run's later chars are
+        // the range's first chars (forward: each moved down to the start as the one before
+        // went; backward: the run deletes from the range's end).
+        let pos = match self.kind {
+            InternalKind::Insert { .. } => self.pos.and_then(|pos| pos.checked_add(skip)),
+            InternalKind::Delete { .. } => self.pos,
+        };
         InternalOp {
             id: self.id.plus(skip),
             len: self.len - skip,
             parents: Parents::One(before),
             kind,
+            pos,
         }
     }
 
@@ -224,7 +236,10 @@ impl<E: EntryStore> OpLog<E> {
     ///
     /// A backward delete run goes in as one entry with `BACKWARD_RUNS`; without, as one entry
     /// per char op (what such a log makes of backspaces typed here).
-    pub(crate) fn push<const BACKWARD_RUNS: bool>(&mut self, op: &InternalOp<'_>) {
+    ///
+    /// `pos`: where the op was at its parents' version, if the caller knows (it applied the
+    /// op there); a log with positions keeps it (an op's own `pos` is a peer's unchecked hint).
+    pub(crate) fn push<const BACKWARD_RUNS: bool>(&mut self, op: &InternalOp<'_>, pos: Option<u32>) {
         if let InternalKind::Delete { target, backward: true } = op.kind {
             if !BACKWARD_RUNS && op.len > 1 {
                 for offset in 0..op.len {
@@ -233,12 +248,14 @@ impl<E: EntryStore> OpLog<E> {
                         target: delete_target(target, true, offset),
                         backward: false,
                     };
-                    self.push_entry::<false>(char_op.id, 1, char_op.parents, kind, true);
+                    // Char op `offset` deletes the range's char `len - 1 - offset`.
+                    let char_pos = pos.map(|pos| pos + (op.len - 1 - offset));
+                    self.push_entry::<false>(char_op.id, 1, char_op.parents, kind, true, char_pos);
                 }
                 return;
             }
         }
-        self.push_entry::<BACKWARD_RUNS>(op.id, op.len, op.parents.clone(), op.kind, true);
+        self.push_entry::<BACKWARD_RUNS>(op.id, op.len, op.parents.clone(), op.kind, true, pos);
     }
 
     /// [`OpLog::push`] of the op `id`, `len`, `parents`, `kind`; a backward delete (only with
@@ -251,6 +268,7 @@ impl<E: EntryStore> OpLog<E> {
         parents: Parents,
         kind: InternalKind<'_>,
         may_extend: bool,
+        pos: Option<u32>,
     ) {
         debug_assert!(BACKWARD_RUNS || !kind.is_backward() || len == 1);
         assert_eq!(
@@ -272,8 +290,11 @@ impl<E: EntryStore> OpLog<E> {
             self.frontier.push(id.plus(len - 1));
         }
         self.seq_count_by_agent[id.agent.index()] = new_seq_count;
-        if !(may_extend && self.try_extend_last_with::<BACKWARD_RUNS>(id, len, &parents, kind)) {
+        if !(may_extend && self.try_extend_last_with::<BACKWARD_RUNS>(id, len, &parents, kind, pos)) {
             self.append_entry(id, len, parents, kind);
+            if E::POSITIONS {
+                self.entries.set_last_pos(pos);
+            }
         }
     }
 
@@ -331,6 +352,7 @@ impl<E: EntryStore> OpLog<E> {
         len: u32,
         parents: &[Id],
         kind: InternalKind<'_>,
+        pos: Option<u32>,
     ) -> bool {
         let Some(mut last) = self.entries.last_core() else {
             return false;
@@ -343,6 +365,9 @@ impl<E: EntryStore> OpLog<E> {
             // The entry store's runs stop here.
             return false;
         }
+        // The extended entry's position, if the op's fits the entry's (see `WithPositions`).
+        let last_pos = if E::POSITIONS { self.entries.pos(self.entries.len() - 1) } else { None };
+        let extended_pos;
         match (&mut last.kind, kind) {
             (
                 EntryKind::Insert {
@@ -359,6 +384,8 @@ impl<E: EntryStore> OpLog<E> {
                 debug_assert_eq!(*text_end, self.inserted_text.len());
                 self.inserted_text.push_str(text);
                 *text_end = self.inserted_text.len();
+                // Typing on: the new chars go right after the entry's.
+                extended_pos = last_pos.filter(|&last_pos| pos.is_some_and(|pos| last_pos.checked_add(last.len) == Some(pos)));
             }
             (
                 EntryKind::Delete {
@@ -378,8 +405,12 @@ impl<E: EntryStore> OpLog<E> {
                     && new_target.agent == target.agent
                     && new_target.seq.checked_add(last.len) == Some(target.seq);
                 if forward_ok {
+                    // Delete key held: the range grows at its end, its start stays.
+                    extended_pos = last_pos.filter(|&last_pos| pos == Some(last_pos));
                 } else if backward_ok {
                     *last_backward = true;
+                    // Backspace held: the new chars end where the range began.
+                    extended_pos = pos.filter(|&pos| pos.checked_add(len) == last_pos);
                 } else {
                     return false;
                 }
@@ -388,6 +419,9 @@ impl<E: EntryStore> OpLog<E> {
         }
         last.len += len;
         self.entries.set_last_core(last);
+        if E::POSITIONS {
+            self.entries.set_last_pos(extended_pos);
+        }
         true
     }
 
@@ -402,27 +436,33 @@ impl<E: EntryStore> OpLog<E> {
     /// op cannot continue it (an edit buffer flushing a run that began because the edit did
     /// not continue the run before) saves the look at the last entry. Skipping is always
     /// correct; at worst a run the log could have coalesced takes two entries.
+    ///
+    /// `pos`: where the op is (for a delete run, where its range starts), in visible chars.
     pub(crate) fn push_local<const BACKWARD_RUNS: bool>(
         &mut self,
         id: Id,
         len: u32,
         kind: InternalKind<'_>,
         may_extend: bool,
+        pos: Option<u32>,
     ) {
         debug_assert_eq!(id.seq, self.seq_count(id.agent));
         if let [parent] = *self.frontier.as_slice() {
             // The common case (one agent typing): one parent, and after the op the frontier is
             // exactly its last char op, whether it extends the last entry or starts one.
-            if !(may_extend && self.try_extend_last_with::<BACKWARD_RUNS>(id, len, &[parent], kind)) {
+            if !(may_extend && self.try_extend_last_with::<BACKWARD_RUNS>(id, len, &[parent], kind, pos)) {
                 // A frontier of one op is the last op logged: every other op is before it.
                 self.append_entry_after(id, len, parent, kind);
+                if E::POSITIONS {
+                    self.entries.set_last_pos(pos);
+                }
             }
             self.seq_count_by_agent[id.agent.index()] = id.seq.checked_add(len).expect("seq overflow");
             self.frontier[0] = id.plus(len - 1);
             return;
         }
         let frontier = std::mem::take(&mut self.frontier);
-        let extended = may_extend && self.try_extend_last_with::<BACKWARD_RUNS>(id, len, &frontier, kind);
+        let extended = may_extend && self.try_extend_last_with::<BACKWARD_RUNS>(id, len, &frontier, kind, pos);
         self.frontier = frontier;
         if extended {
             self.seq_count_by_agent[id.agent.index()] = id.seq + len;
@@ -431,7 +471,7 @@ impl<E: EntryStore> OpLog<E> {
         } else {
             let parents = Parents::from_slice(&self.frontier);
             // Not extending again: that was just tried with the same parents.
-            self.push_entry::<BACKWARD_RUNS>(id, len, parents, kind, false);
+            self.push_entry::<BACKWARD_RUNS>(id, len, parents, kind, false, pos);
         }
     }
 
@@ -484,6 +524,8 @@ impl<E: EntryStore> OpLog<E> {
                 target: delete_target(target, true, offset),
                 backward: false,
             },
+            // Char op `offset` deletes the range's char `len - 1 - offset`.
+            pos: self.entries.pos(index).map(|pos| pos + (entry.len - 1 - offset)),
         }
     }
 
@@ -508,6 +550,7 @@ impl<E: EntryStore> OpLog<E> {
             len: entry.len,
             parents: Parents::from_slice(&self.entries.parents(index)),
             kind,
+            pos: self.entries.pos(index),
         }
     }
 

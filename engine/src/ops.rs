@@ -80,6 +80,15 @@ pub struct Op {
     pub parents: Vec<OpId>,
     /// What the op does.
     pub kind: OpKind,
+    /// Where the op's first char was, in visible chars (code points), at the version
+    /// `parents`: for an insert, where its text went; for a delete run, where the range of
+    /// chars it deletes starts. A hint, not part of the op's meaning: a replica at exactly
+    /// `parents` may apply the op there as a local edit instead of finding its origins or
+    /// targets by id, and checks that the place holds what the op names first (a wrong hint
+    /// costs the lookup it meant to save, never a wrong document). `None` where the sender
+    /// does not know (steps before s47 keep no positions). Two batches that differ only in
+    /// hints describe the same ops.
+    pub pos_hint: Option<u32>,
 }
 
 /// What an [`Op`] does.
@@ -133,6 +142,7 @@ pub(crate) struct BatchOp<'a> {
     pub len_chars: u64,
     pub parents: BatchParents<'a>,
     pub kind: BatchOpKind<'a>,
+    pub pos_hint: Option<u32>,
 }
 
 #[derive(Clone, Debug)]
@@ -202,6 +212,7 @@ impl<'a> From<&'a Op> for BatchOp<'a> {
             len_chars,
             parents,
             kind,
+            pos_hint: op.pos_hint,
         }
     }
 }
@@ -230,6 +241,7 @@ impl BatchOp<'_> {
             id: self.id,
             parents: self.parents.to_vec(),
             kind,
+            pos_hint: self.pos_hint,
         }
     }
 }
@@ -257,7 +269,8 @@ impl OpBatch {
 
     /// The same char ops, in the same order, one [`Op`] each. Two batches hold the same ops
     /// exactly when these are equal, however each cut its char ops into runs (a log that keeps
-    /// backspace runs as one entry cuts them differently from one that does not).
+    /// backspace runs as one entry cuts them differently from one that does not). Position
+    /// hints are left out (`None`): they are not part of what an op means.
     pub fn split_into_char_ops(&self) -> OpBatch {
         let mut ops = Vec::with_capacity(self.char_op_count());
         for op in &self.ops {
@@ -287,6 +300,7 @@ impl OpBatch {
                                 origin_right: *origin_right,
                                 text: ch.to_string(),
                             },
+                            pos_hint: None,
                         });
                     }
                 }
@@ -308,6 +322,7 @@ impl OpBatch {
                                 len_chars: 1,
                                 backward: false,
                             },
+                            pos_hint: None,
                         });
                     }
                 }

@@ -114,6 +114,7 @@ pub const STEPS: &[StepInfo] = &[
     steps::s44_planned_kind_bits::S44PlannedKindBits::INFO,
     steps::s45_id_addressed_apply::S45IdAddressedApply::INFO,
     steps::s46_lean_log::S46LeanLog::INFO,
+    steps::s47_pos_hints::S47PosHints::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -191,6 +192,7 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s44_planned_kind_bits::S44PlannedKindBits, "s44-planned-kind-bits");
         $callback!($crate::steps::s45_id_addressed_apply::S45IdAddressedApply, "s45-id-addressed-apply");
         $callback!($crate::steps::s46_lean_log::S46LeanLog, "s46-lean-log");
+        $callback!($crate::steps::s47_pos_hints::S47PosHints, "s47-pos-hints");
     };
 }
 

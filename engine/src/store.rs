@@ -226,6 +226,44 @@ pub trait SeqStore: Clone + Default + fmt::Debug {
         (origin_left, origin_right)
     }
 
+    /// [`SeqStore::insert_local`] of the run `run` (`run.len` chars of `text`) at
+    /// `pos_chars`, if the origins found there are `run`'s; else `false`, changing nothing. A
+    /// peer's op made at this replica's version goes in so (s47's `pos-hints`): no id lookup.
+    /// Requires `pos_chars <= len_chars()`.
+    ///
+    /// The default finds the origins as [`SeqStore::insert_local`] does, then inserts by index.
+    fn insert_local_if(&mut self, pos_chars: usize, run: ItemRun, text: &str) -> bool {
+        let (origin_left, index) = if pos_chars == 0 {
+            (None, 0)
+        } else {
+            let index = self.index_of_char(pos_chars - 1);
+            (Some(self.run_at(index).id), index + 1)
+        };
+        let origin_right = (index < self.len_items()).then(|| self.run_at(index).id);
+        if (origin_left, origin_right) != (run.origin_left, run.origin_right) {
+            return false;
+        }
+        self.insert_run(index, run, text);
+        true
+    }
+
+    /// [`SeqStore::delete_local`] of the visible chars `pos_chars..pos_chars + len_chars` if
+    /// they are the items `lowest, lowest + 1, ...` in that order; else `false`, changing
+    /// nothing. Requires the range to be within `len_chars()`.
+    ///
+    /// The default reads the range's ids with [`SeqStore::visible_runs`].
+    fn delete_local_if(&mut self, pos_chars: usize, len_chars: usize, lowest: Id) -> bool {
+        let mut expected = lowest;
+        for (first, len) in self.visible_runs(pos_chars..pos_chars + len_chars) {
+            if first != expected {
+                return false;
+            }
+            expected = expected.plus(len);
+        }
+        self.delete_local(pos_chars, len_chars, &mut |_, _| {});
+        true
+    }
+
     /// A local delete of the visible chars `pos_chars..pos_chars + len_chars`: makes them
     /// tombstones and calls `on_deleted(first_id, len)` for each run of consecutive ids among
     /// them, in document order. Requires the range to be within `len_chars()`.
@@ -498,8 +536,25 @@ mod tests {
             _ => (Some(model.items[visible[pos_chars - 1]].id), visible[pos_chars - 1] + 1),
         };
         let origin_right = model.items.get(index).map(|item| item.id);
-        let origins = store.insert_local(pos_chars, id, &text, text.chars().count() as u32);
-        assert_eq!(origins, (origin_left, origin_right), "{context}: insert_local origins");
+        if rng.gen_bool(0.5) {
+            // A peer's op at its hint: refused, changing nothing, unless the origins match.
+            let run = |origin_left, origin_right| ItemRun {
+                id,
+                len,
+                origin_left,
+                origin_right,
+            };
+            // No item has this id (the model's seqs stay small).
+            let wrong_left = Some(Id { agent: AgentId(0), seq: u32::MAX });
+            let before = store.dump();
+            assert!(!store.insert_local_if(pos_chars, run(wrong_left, origin_right), &text), "{context}: insert_local_if took a wrong left origin");
+            assert!(!store.insert_local_if(pos_chars, run(origin_left, wrong_left), &text), "{context}: insert_local_if took a wrong right origin");
+            assert_eq!(store.dump(), before, "{context}: a refused insert_local_if changed the store");
+            assert!(store.insert_local_if(pos_chars, run(origin_left, origin_right), &text), "{context}: insert_local_if refused the right origins");
+        } else {
+            let origins = store.insert_local(pos_chars, id, &text, text.chars().count() as u32);
+            assert_eq!(origins, (origin_left, origin_right), "{context}: insert_local origins");
+        }
         let items = text.chars().enumerate().map(|(offset, ch)| {
             let offset = offset as u32;
             StoredItem {
@@ -523,15 +578,34 @@ mod tests {
         };
         let len_chars = rng.gen_range(1..=(visible.len() - pos_chars).min(12));
         model.caret_chars = pos_chars;
+        let expected: Vec<Id> = visible[pos_chars..pos_chars + len_chars]
+            .iter()
+            .map(|&index| model.items[index].id)
+            .collect();
+        if rng.gen_bool(0.5) {
+            // A peer's delete run at its hint: only if the range is one id run, ascending.
+            let lowest = expected[0];
+            let one_run = expected.iter().enumerate().all(|(offset, &id)| id == lowest.plus(offset as u32));
+            let before = store.dump();
+            let wrong = Id { agent: lowest.agent, seq: lowest.seq.wrapping_add(1) };
+            assert!(!store.delete_local_if(pos_chars, len_chars, wrong), "{context}: delete_local_if took wrong targets");
+            assert_eq!(store.dump(), before, "{context}: a refused delete_local_if changed the store");
+            let deleted = store.delete_local_if(pos_chars, len_chars, lowest);
+            assert_eq!(deleted, one_run, "{context}: delete_local_if of {expected:?} from {lowest:?}");
+            if deleted {
+                for &index in &visible[pos_chars..pos_chars + len_chars] {
+                    model.items[index].deleted = true;
+                }
+            } else {
+                assert_eq!(store.dump(), before, "{context}: a refused delete_local_if changed the store");
+            }
+            return;
+        }
         let mut reported = Vec::new();
         store.delete_local(pos_chars, len_chars, &mut |id, len| {
             assert!(len >= 1);
             reported.extend((0..len).map(|offset| id.plus(offset)));
         });
-        let expected: Vec<Id> = visible[pos_chars..pos_chars + len_chars]
-            .iter()
-            .map(|&index| model.items[index].id)
-            .collect();
         assert_eq!(reported, expected, "{context}: delete_local reported ids");
         for &index in &visible[pos_chars..pos_chars + len_chars] {
             model.items[index].deleted = true;

@@ -159,3 +159,41 @@ fn a_real_trace_roundtrips_compactly() {
         assert!(decode(&prefix[..len]).is_err(), "a prefix of {len} bytes decoded");
     }
 }
+
+/// s47's position hints are only hints: a replica that gets wrong ones (shifted, random, or
+/// none) reaches the same document and version as one that gets the true ones, and exports
+/// the same char ops.
+#[test]
+fn position_hints_that_lie_change_nothing_but_the_path() {
+    type P = engine::steps::s47_pos_hints::S47PosHints;
+    let mut hinted_ops = 0;
+    for seed in 0..40 {
+        let doc = World::<P>::new(<P as engine::Step>::INFO.name, seed).run();
+        let batch = doc.ops_since(&Version::root());
+        hinted_ops += batch.ops.iter().filter(|op| op.pos_hint.is_some()).count();
+        let mut rng = SmallRng::seed_from_u64(seed);
+        let lies: [&dyn Fn(Option<u32>, &mut SmallRng) -> Option<u32>; 4] = [
+            &|hint, _| hint,
+            &|_, _| None,
+            &|hint, _| hint.map(|pos| pos + 1),
+            &|_, rng| Some(rng.gen_range(0..8)),
+        ];
+        for (lie_index, lie) in lies.iter().enumerate() {
+            let mut told = batch.clone();
+            for op in &mut told.ops {
+                op.pos_hint = lie(op.pos_hint, &mut rng);
+            }
+            let mut fresh = P::new("observer");
+            fresh.integrate(&decode(&encode(&told)).unwrap()).unwrap_or_else(|e| panic!("seed {seed}, lie {lie_index}: {e}"));
+            fresh.assert_invariants();
+            assert!(fresh.text() == doc.text(), "seed {seed}, lie {lie_index}: another text");
+            assert_eq!(fresh.version(), doc.version(), "seed {seed}, lie {lie_index}");
+            assert_eq!(
+                fresh.ops_since(&Version::root()).split_into_char_ops(),
+                batch.split_into_char_ops(),
+                "seed {seed}, lie {lie_index}: other ops"
+            );
+        }
+    }
+    assert!(hinted_ops > 0, "no op had a hint: the test tested nothing");
+}

@@ -21,11 +21,11 @@ fn batch(ops: Vec<Op>) -> OpBatch {
 }
 
 fn insert(at: OpId, parents: Vec<OpId>, left: Option<OpId>, right: Option<OpId>, text: &str) -> Op {
-    Op { id: at, parents, kind: OpKind::Insert { origin_left: left, origin_right: right, text: text.into() } }
+    Op { id: at, parents, kind: OpKind::Insert { origin_left: left, origin_right: right, text: text.into() }, pos_hint: None }
 }
 
 fn delete(at: OpId, parents: Vec<OpId>, target: OpId, len_chars: u32) -> Op {
-    Op { id: at, parents, kind: OpKind::Delete { target, len_chars, backward: false } }
+    Op { id: at, parents, kind: OpKind::Delete { target, len_chars, backward: false }, pos_hint: None }
 }
 
 /// The replica: alice typed "hello" (seqs 0-4), bob " world" after it (0-5), alice deleted

@@ -184,8 +184,13 @@ fn ops_since_a_version_inside_a_run<D: TextCrdt>() {
             origin_right: None,
             text: "bc".into(),
         },
+        pos_hint: None,
     };
-    assert_eq!(batch.ops, vec![expected]);
+    // A step with positions (s47) sends where "bc" went: after "a". The others send none.
+    assert!(matches!(batch.ops[0].pos_hint, None | Some(1)), "hint {:?}", batch.ops[0].pos_hint);
+    let mut ops = batch.ops.clone();
+    ops[0].pos_hint = None;
+    assert_eq!(ops, vec![expected]);
     // A replica holding only the first char takes the rest.
     let mut b = D::new("b");
     b.integrate(&a.ops_since(&Version::root())).unwrap();
@@ -202,6 +207,7 @@ fn ops_since_a_version_inside_a_run<D: TextCrdt>() {
                 origin_right: None,
                 text: "a".into(),
             },
+            pos_hint: None,
         }],
     };
     c.integrate(&first_char).unwrap();
@@ -301,6 +307,7 @@ fn malformed_and_unready_batches_change_nothing<D: TextCrdt>() {
             len_chars: 1,
             backward: false,
         },
+        pos_hint: None,
     });
     assert_refused(&mut doc, &target_is_a_delete, malformed);
     // A backspace run (backward delete) reaching below seq 0, and one over a delete op.
@@ -314,6 +321,7 @@ fn malformed_and_unready_batches_change_nothing<D: TextCrdt>() {
                 len_chars,
                 backward: true,
             },
+            pos_hint: None,
         });
         assert_refused(&mut doc, &bad_backward, malformed);
     }
@@ -546,8 +554,8 @@ fn origins_out_of_order_are_refused<D: TextCrdt>() {
         agents: vec!["a".into(), "b".into()],
         ops: vec![
             // A well-formed op first: it stays applied.
-            Op { id: b(0), parents: vec![a(2)], kind: OpKind::Insert { origin_left: Some(a(2)), origin_right: None, text: "d".into() } },
-            Op { id: b(1), parents: vec![b(0)], kind: OpKind::Insert { origin_left: Some(a(2)), origin_right: Some(a(0)), text: "x".into() } },
+            Op { id: b(0), parents: vec![a(2)], kind: OpKind::Insert { origin_left: Some(a(2)), origin_right: None, text: "d".into() }, pos_hint: None },
+            Op { id: b(1), parents: vec![b(0)], kind: OpKind::Insert { origin_left: Some(a(2)), origin_right: Some(a(0)), text: "x".into() }, pos_hint: None },
         ],
     };
     let error = doc.integrate(&hostile).unwrap_err();

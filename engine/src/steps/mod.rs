@@ -50,3 +50,4 @@ pub mod s43_compact_log_retried;
 pub mod s44_planned_kind_bits;
 pub mod s45_id_addressed_apply;
 pub mod s46_lean_log;
+pub mod s47_pos_hints;

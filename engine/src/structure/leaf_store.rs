@@ -59,6 +59,9 @@ pub struct LeafStore<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, cons
     /// the counts the index still has for it. Every other leaf's counts in the index are
     /// exact. Leaf starts (the cursor's) depend only on true counts, so they stay valid.
     unflushed: Cell<Option<(LeafId, Counts)>>,
+    /// Room for the id runs `delete_local_if` reads before it deletes, kept so that a peer's
+    /// delete at its hint allocates nothing.
+    scratch_runs: Vec<(Id, u32)>,
 }
 
 impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: bool, const BULK_INSERT: bool> Default
@@ -72,6 +75,7 @@ impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: 
             cursor: Cell::new(None),
             entry_hint: Cell::new(None),
             unflushed: Cell::new(None),
+            scratch_runs: Vec::new(),
         }
     }
 }
@@ -350,6 +354,70 @@ impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: 
         new_id
     }
 
+    /// [`SeqStore::insert_local`], and with `expected` origins, [`SeqStore::insert_local_if`]:
+    /// `None`, changing nothing, when the origins found are not those. One body, so that the
+    /// local path and a peer's op at its hint cannot drift apart; `expected: None` folds away.
+    #[inline(always)]
+    fn insert_local_expecting(
+        &mut self,
+        pos_chars: usize,
+        id: Id,
+        text: &str,
+        len: u32,
+        expected: Option<(Option<Id>, Option<Id>)>,
+    ) -> Option<(Option<Id>, Option<Id>)> {
+        debug_assert_eq!(text.chars().count(), len as usize);
+        if pos_chars == 0 {
+            let first = self.index().first();
+            let origin_right = (self.len_items() > 0).then(|| self.leaves[first as usize].run_at(0).id);
+            if expected.is_some_and(|expected| expected != (None, origin_right)) {
+                return None;
+            }
+            let run = ItemRun {
+                id,
+                len,
+                origin_left: None,
+                origin_right,
+            };
+            self.insert_into(first, 0, run, text);
+            return Some((None, origin_right));
+        }
+        // One search down to the leaf (usually a cursor-cache hit), one pass over the leaf.
+        let found = self.find_char(pos_chars - 1);
+        let leaf = found.leaf;
+        let hint = self.entry_hint(leaf);
+        let place = self.leaves[leaf as usize].local_place(pos_chars - 1 - found.start.chars, hint);
+        let origin_right = place.origin_right.or_else(|| {
+            // The item after the left origin is the next leaf's first (leaves other than an
+            // empty store's only leaf are never empty).
+            self.index()
+                .next(leaf)
+                .map(|next| self.leaves[next as usize].run_at(0).id)
+        });
+        if expected.is_some_and(|expected| expected != (Some(place.origin_left), origin_right)) {
+            return None;
+        }
+        let run = ItemRun {
+            id,
+            len,
+            origin_left: Some(place.origin_left),
+            origin_right,
+        };
+        if BULK_INSERT && len as usize > L::BULK_CHUNK_ITEMS {
+            self.insert_bulk(leaf, place.item, run, text);
+            return Some((run.origin_left, origin_right));
+        }
+        self.will_change(leaf);
+        let before = self.leaves[leaf as usize].counts();
+        self.leaves[leaf as usize].insert_run_at(&place, run, text);
+        if I::ENABLED {
+            self.set_leaf_of_ids(id, len, leaf);
+        }
+        let split = self.did_change(leaf, before);
+        self.set_entry_hint(leaf, place.entry_after, split);
+        Some((run.origin_left, origin_right))
+    }
+
     /// Calls `f(leaf, range)` for each leaf holding visible chars of `range_chars`, in order,
     /// with the part of `range_chars` in it (leaf-relative, not empty).
     fn for_each_leaf_in(&self, range_chars: Range<usize>, mut f: impl FnMut(&L, Range<usize>)) {
@@ -525,50 +593,41 @@ impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: 
     }
 
     fn insert_local(&mut self, pos_chars: usize, id: Id, text: &str, len: u32) -> (Option<Id>, Option<Id>) {
-        debug_assert_eq!(text.chars().count(), len as usize);
-        if pos_chars == 0 {
-            let first = self.index().first();
-            let origin_right = (self.len_items() > 0).then(|| self.leaves[first as usize].run_at(0).id);
-            let run = ItemRun {
-                id,
-                len,
-                origin_left: None,
-                origin_right,
-            };
-            self.insert_into(first, 0, run, text);
-            return (None, origin_right);
+        self.insert_local_expecting(pos_chars, id, text, len, None)
+            .expect("a local insert expects no origins")
+    }
+
+    fn insert_local_if(&mut self, pos_chars: usize, run: ItemRun, text: &str) -> bool {
+        let expected = (run.origin_left, run.origin_right);
+        self.insert_local_expecting(pos_chars, run.id, text, run.len, Some(expected))
+            .is_some()
+    }
+
+    fn delete_local_if(&mut self, pos_chars: usize, len_chars: usize, lowest: Id) -> bool {
+        // The ids first, then the delete: a mismatch must change nothing. The range is
+        // usually inside the leaf found through the cursor (where the delete then starts).
+        let mut runs = std::mem::take(&mut self.scratch_runs);
+        runs.clear();
+        let found = self.find_char(pos_chars);
+        let leaf = &self.leaves[found.leaf as usize];
+        let from = pos_chars - found.start.chars;
+        if from + len_chars <= leaf.counts().chars {
+            leaf.push_visible_runs(from..from + len_chars, &mut runs);
+        } else {
+            self.for_each_leaf_in(pos_chars..pos_chars + len_chars, |leaf, range| leaf.push_visible_runs(range, &mut runs));
         }
-        // One search down to the leaf (usually a cursor-cache hit), one pass over the leaf.
-        let found = self.find_char(pos_chars - 1);
-        let leaf = found.leaf;
-        let hint = self.entry_hint(leaf);
-        let place = self.leaves[leaf as usize].local_place(pos_chars - 1 - found.start.chars, hint);
-        let origin_right = place.origin_right.or_else(|| {
-            // The item after the left origin is the next leaf's first (leaves other than an
-            // empty store's only leaf are never empty).
-            self.index()
-                .next(leaf)
-                .map(|next| self.leaves[next as usize].run_at(0).id)
-        });
-        let run = ItemRun {
-            id,
-            len,
-            origin_left: Some(place.origin_left),
-            origin_right,
-        };
-        if BULK_INSERT && len as usize > L::BULK_CHUNK_ITEMS {
-            self.insert_bulk(leaf, place.item, run, text);
-            return (run.origin_left, origin_right);
+        let mut expected = lowest;
+        let mut matches = true;
+        for &(first, len) in &runs {
+            matches &= first == expected;
+            expected = expected.plus(len);
         }
-        self.will_change(leaf);
-        let before = self.leaves[leaf as usize].counts();
-        self.leaves[leaf as usize].insert_run_at(&place, run, text);
-        if I::ENABLED {
-            self.set_leaf_of_ids(id, len, leaf);
+        self.scratch_runs = runs;
+        if !matches {
+            return false;
         }
-        let split = self.did_change(leaf, before);
-        self.set_entry_hint(leaf, place.entry_after, split);
-        (run.origin_left, origin_right)
+        self.delete_local(pos_chars, len_chars, &mut |_, _| {});
+        true
     }
 
     fn delete_local(&mut self, pos_chars: usize, len_chars: usize, on_deleted: &mut dyn FnMut(Id, u32)) {
