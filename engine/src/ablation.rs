@@ -36,8 +36,9 @@ pub struct Ablation {
     pub instead: &'static str,
 }
 
-/// The store the ablation starts from: `Best`'s (s42's, which s44 to s46 keep).
-pub type BestStore = crate::steps::s42_origins_in_log::Store;
+/// The store the ablation starts from: `Best`'s (s48's: s42's with leaves that reserve
+/// nothing ahead).
+pub type BestStore = crate::steps::s48_lean_leaves::Store;
 
 /// `Best`'s op log entries.
 type BestEntries = LeanEntries;
@@ -50,20 +51,13 @@ type BestBuffer<S> = Buffered<S, true, true, true, BestEntries, false, true, tru
 type StoreWith<L, X = BTreeIndex<16>, I = LazyIdIndex<FlatIdIndex>, const CURSOR: bool = true, const DEFER: bool = true> =
     LeafStore<L, X, I, CURSOR, DEFER>;
 
-/// `Best`'s leaves (spans without origins) with other capacities, without reserving, without
-/// walking back from the hint, with span arrays that double instead of being allocated full,
-/// or with text.
-type SpansWith<
-    const CAP: usize,
-    const MAX_ITEMS: usize,
-    const RESERVE: bool,
-    const BACK_HINT: bool = true,
-    const FULL_SPANS: bool = true,
-    const TEXT: bool = false,
-> = Spans<IdSpan, CAP, MAX_ITEMS, RESERVE, BACK_HINT, false, FULL_SPANS, TEXT>;
+/// `Best`'s leaves (spans without origins, sized to their contents) with other capacities,
+/// without walking back from the hint, or with text.
+type SpansWith<const CAP: usize, const MAX_ITEMS: usize, const BACK_HINT: bool = true, const TEXT: bool = false> =
+    Spans<IdSpan, CAP, MAX_ITEMS, false, BACK_HINT, false, false, TEXT>;
 
 /// `Best`, written out from its parts, so that each variant below differs from it in one place.
-pub type BestAgain = BestBuffer<StoreWith<SpansWith<64, 2048, true>>>;
+pub type BestAgain = BestBuffer<StoreWith<SpansWith<64, 2048>>>;
 
 /// Without `buffered-inserts` (and so without `buffered-deletes`, which extends that buffer;
 /// `known-length` belongs to the buffer too): the document itself.
@@ -76,38 +70,35 @@ pub type WithoutLogBackspaceRuns = Buffered<BestStore, true, false, true, BestEn
 /// Without `known-length`: the buffer reads the length through the document.
 pub type WithoutKnownLength = Buffered<BestStore, true, true, false, BestEntries, false, true, true, true>;
 /// Without `lazy-id-index`: the id table is kept from the first keystroke.
-pub type WithoutLazyIdIndex = BestBuffer<StoreWith<SpansWith<64, 2048, true>, BTreeIndex<16>, FlatIdIndex>>;
-/// Without `leaf-reserve`: a split-off leaf gets exactly its contents' capacity.
-pub type WithoutLeafReserve = BestBuffer<StoreWith<SpansWith<64, 2048, false>>>;
+pub type WithoutLazyIdIndex = BestBuffer<StoreWith<SpansWith<64, 2048>, BTreeIndex<16>, FlatIdIndex>>;
 /// Without `deferred-counts`: every edit updates the B-tree's counts up to the root.
 pub type WithoutDeferredCounts =
-    BestBuffer<StoreWith<SpansWith<64, 2048, true>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, true, false>>;
+    BestBuffer<StoreWith<SpansWith<64, 2048>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, true, false>>;
 /// Without `cursor-cache`: every lookup starts at the root.
 pub type WithoutCursorCache =
-    BestBuffer<StoreWith<SpansWith<64, 2048, true>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, false, true>>;
+    BestBuffer<StoreWith<SpansWith<64, 2048>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, false, true>>;
 /// Without `btree`: the leaves' counts in a Fenwick tree over a chunk list (s05-s07's index).
-pub type WithoutBTree = BestBuffer<StoreWith<SpansWith<64, 2048, true>, FenwickIndex>>;
+pub type WithoutBTree = BestBuffer<StoreWith<SpansWith<64, 2048>, FenwickIndex>>;
 /// Without `spans`: one entry per char, 64 per leaf (s01-s02's leaves; an item keeps its char
 /// and origins, as those leaves have no form without, so `text-in-log` and `origins-in-log`
 /// go with it).
 pub type WithoutSpans = BestBuffer<StoreWith<CharItems<64>>>;
 /// Without `leaf=64`: 32 spans per leaf.
-pub type WithoutLeaf64 = BestBuffer<StoreWith<SpansWith<32, 2048, true>>>;
+pub type WithoutLeaf64 = BestBuffer<StoreWith<SpansWith<32, 2048>>>;
 /// Without `max-items=2048`: 1024 items per leaf.
-pub type WithoutMaxItems2048 = BestBuffer<StoreWith<SpansWith<64, 1024, true>>>;
+pub type WithoutMaxItems2048 = BestBuffer<StoreWith<SpansWith<64, 1024>>>;
 /// Without `back-hint`: a char before the entry hint is looked for from the leaf's start.
-pub type WithoutBackHint = BestBuffer<StoreWith<SpansWith<64, 2048, true, false>>>;
+pub type WithoutBackHint = BestBuffer<StoreWith<SpansWith<64, 2048, false>>>;
 /// Without `lean-log`: the op log's 80-byte entries in chunks of 4,096 (s45's log).
 pub type WithoutLeanLog = Buffered<BestStore, true, true, true, ChunkedEntries, false, true, true, true>;
-/// Without `full-spans`: a leaf's span array doubles from 4 as it grows (s32's leaves).
-pub type WithoutFullSpans = BestBuffer<StoreWith<SpansWith<64, 2048, true, true, false>>>;
 /// Without `backward-ops`: a backspace run is sent as one op per char (s34). The ablation
 /// times local replay, which sends nothing: this flag shows in the remote workload.
 pub type WithoutBackwardOps = Buffered<BestStore, true, true, true, BestEntries, false, false, true, true>;
 /// Without `text-in-log`: the leaves keep their items' chars (as s39's; origins still in the log).
-pub type WithoutTextInLog = BestBuffer<StoreWith<SpansWith<64, 2048, true, true, true, true>>>;
-/// Without `origins-in-log`: the spans keep their origins (s40's store).
-pub type WithoutOriginsInLog = BestBuffer<StoreWith<Spans<WideSpan, 64, 2048, true, true, false, true, false>>>;
+pub type WithoutTextInLog = BestBuffer<StoreWith<SpansWith<64, 2048, true, true>>>;
+/// Without `origins-in-log`: the spans keep their origins (s40's store, but sized to their
+/// contents as s48's).
+pub type WithoutOriginsInLog = BestBuffer<StoreWith<Spans<WideSpan, 64, 2048, false, true, false, false, false>>>;
 /// Without `planned-kind-bits`: checking a batch searches its planned ops for an origin's or
 /// a target's kind (s42). Local replay checks no batch: this flag shows in the remote workload.
 pub type WithoutPlannedKindBits = Buffered<BestStore, true, true, true, BestEntries, false, true, false, true>;
@@ -122,7 +113,6 @@ pub const ABLATIONS: &[Ablation] = &[
     Ablation { flag: "log-backspace-runs", name: "best-without-log-backspace-runs", instead: "one log entry per backspace" },
     Ablation { flag: "known-length", name: "best-without-known-length", instead: "the buffer reads the length through the document" },
     Ablation { flag: "lazy-id-index", name: "best-without-lazy-id-index", instead: "the id table kept from the first keystroke" },
-    Ablation { flag: "leaf-reserve", name: "best-without-leaf-reserve", instead: "split-off leaves sized to their contents" },
     Ablation { flag: "deferred-counts", name: "best-without-deferred-counts", instead: "counts walked up to the root after every edit" },
     Ablation { flag: "cursor-cache", name: "best-without-cursor-cache", instead: "every lookup from the root" },
     Ablation { flag: "btree", name: "best-without-btree", instead: "a Fenwick tree over a chunk list" },
@@ -131,7 +121,6 @@ pub const ABLATIONS: &[Ablation] = &[
     Ablation { flag: "max-items=2048", name: "best-without-max-items-2048", instead: "1024 items per leaf" },
     Ablation { flag: "back-hint", name: "best-without-back-hint", instead: "a char before the entry hint looked for from the leaf's start" },
     Ablation { flag: "lean-log", name: "best-without-lean-log", instead: "80-byte log entries in chunks of 4,096 (s45's log)" },
-    Ablation { flag: "full-spans", name: "best-without-full-spans", instead: "span arrays that double from 4 as they grow" },
     Ablation { flag: "backward-ops", name: "best-without-backward-ops", instead: "a backspace run sent as one op per char (local replay sends nothing)" },
     Ablation { flag: "text-in-log", name: "best-without-text-in-log", instead: "every leaf keeps its items' chars, tombstones' included" },
     Ablation { flag: "origins-in-log", name: "best-without-origins-in-log", instead: "spans keep their origins (40 bytes instead of 12)" },
@@ -149,7 +138,6 @@ macro_rules! for_each_ablation {
         $callback!($crate::ablation::WithoutLogBackspaceRuns, "best-without-log-backspace-runs");
         $callback!($crate::ablation::WithoutKnownLength, "best-without-known-length");
         $callback!($crate::ablation::WithoutLazyIdIndex, "best-without-lazy-id-index");
-        $callback!($crate::ablation::WithoutLeafReserve, "best-without-leaf-reserve");
         $callback!($crate::ablation::WithoutDeferredCounts, "best-without-deferred-counts");
         $callback!($crate::ablation::WithoutCursorCache, "best-without-cursor-cache");
         $callback!($crate::ablation::WithoutBTree, "best-without-btree");
@@ -158,7 +146,6 @@ macro_rules! for_each_ablation {
         $callback!($crate::ablation::WithoutMaxItems2048, "best-without-max-items-2048");
         $callback!($crate::ablation::WithoutBackHint, "best-without-back-hint");
         $callback!($crate::ablation::WithoutLeanLog, "best-without-lean-log");
-        $callback!($crate::ablation::WithoutFullSpans, "best-without-full-spans");
         $callback!($crate::ablation::WithoutBackwardOps, "best-without-backward-ops");
         $callback!($crate::ablation::WithoutTextInLog, "best-without-text-in-log");
         $callback!($crate::ablation::WithoutOriginsInLog, "best-without-origins-in-log");
@@ -176,7 +163,7 @@ mod tests {
     fn best_is_what_the_ablation_starts_from() {
         // Same types: this fails to compile if `Best` moves on and the list does not.
         let _: fn(BestAgain) -> crate::Best = |doc| doc;
-        let _: fn(BestStore) -> StoreWith<SpansWith<64, 2048, true>> = |store| store;
+        let _: fn(BestStore) -> StoreWith<SpansWith<64, 2048>> = |store| store;
         // Every flag switched off is one of Best's.
         for ablation in ABLATIONS {
             assert!(crate::Best::INFO.flags.contains(&ablation.flag), "{} is not a flag of the best step", ablation.flag);

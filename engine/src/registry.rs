@@ -115,6 +115,7 @@ pub const STEPS: &[StepInfo] = &[
     steps::s45_id_addressed_apply::S45IdAddressedApply::INFO,
     steps::s46_lean_log::S46LeanLog::INFO,
     steps::s47_pos_hints::S47PosHints::INFO,
+    steps::s48_lean_leaves::S48LeanLeaves::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -122,7 +123,7 @@ pub const STEPS: &[StepInfo] = &[
 pub const STEPS: &[StepInfo] = &[Best::INFO];
 
 /// The fastest kept step: what the harness calls `engine`.
-pub type Best = steps::s46_lean_log::S46LeanLog;
+pub type Best = steps::s48_lean_leaves::S48LeanLeaves;
 
 /// Calls `$callback!(StepType, "step-name")` for every registered step, in log order.
 ///
@@ -193,6 +194,7 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s45_id_addressed_apply::S45IdAddressedApply, "s45-id-addressed-apply");
         $callback!($crate::steps::s46_lean_log::S46LeanLog, "s46-lean-log");
         $callback!($crate::steps::s47_pos_hints::S47PosHints, "s47-pos-hints");
+        $callback!($crate::steps::s48_lean_leaves::S48LeanLeaves, "s48-lean-leaves");
     };
 }
 
@@ -201,6 +203,6 @@ macro_rules! for_each_step {
 #[macro_export]
 macro_rules! for_each_step {
     ($callback:ident) => {
-        $callback!($crate::Best, "s46-lean-log");
+        $callback!($crate::Best, "s48-lean-leaves");
     };
 }

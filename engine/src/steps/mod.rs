@@ -51,3 +51,4 @@ pub mod s44_planned_kind_bits;
 pub mod s45_id_addressed_apply;
 pub mod s46_lean_log;
 pub mod s47_pos_hints;
+pub mod s48_lean_leaves;
