@@ -102,6 +102,10 @@ pub type WithoutOriginsInLog = BestBuffer<StoreWith<Spans<WideSpan, 64, 2048, fa
 /// Without `planned-kind-bits`: checking a batch searches its planned ops for an origin's or
 /// a target's kind (s42). Local replay checks no batch: this flag shows in the remote workload.
 pub type WithoutPlannedKindBits = Buffered<BestStore, true, true, true, BestEntries, false, true, false, true>;
+/// Without `lean-leaves`: split-off leaves keep the capacity of the leaf they came from, and
+/// a full span array grows straight to its full size (s46's leaves: `leaf-reserve` and
+/// `full-spans` back).
+pub type WithoutLeanLeaves = BestBuffer<StoreWith<Spans<IdSpan, 64, 2048, true, true, false, true, false>>>;
 /// Without `id-addressed-apply`: a peer's op is applied at an item index found first (s44).
 /// Local replay applies no peer's ops: this flag shows in the remote workload.
 pub type WithoutIdAddressedApply = Buffered<BestStore, true, true, true, BestEntries, false, true, true, false>;
@@ -125,6 +129,7 @@ pub const ABLATIONS: &[Ablation] = &[
     Ablation { flag: "text-in-log", name: "best-without-text-in-log", instead: "every leaf keeps its items' chars, tombstones' included" },
     Ablation { flag: "origins-in-log", name: "best-without-origins-in-log", instead: "spans keep their origins (40 bytes instead of 12)" },
     Ablation { flag: "planned-kind-bits", name: "best-without-planned-kind-bits", instead: "a batch's planned ops searched for an origin's kind (local replay checks no batch)" },
+    Ablation { flag: "lean-leaves", name: "best-without-lean-leaves", instead: "split-off leaves keep their capacity, full span arrays allocated whole (s46's leaves)" },
     Ablation { flag: "id-addressed-apply", name: "best-without-id-addressed-apply", instead: "a peer's ops applied at an item index found first (local replay applies none)" },
 ];
 
@@ -150,6 +155,7 @@ macro_rules! for_each_ablation {
         $callback!($crate::ablation::WithoutTextInLog, "best-without-text-in-log");
         $callback!($crate::ablation::WithoutOriginsInLog, "best-without-origins-in-log");
         $callback!($crate::ablation::WithoutPlannedKindBits, "best-without-planned-kind-bits");
+        $callback!($crate::ablation::WithoutLeanLeaves, "best-without-lean-leaves");
         $callback!($crate::ablation::WithoutIdAddressedApply, "best-without-id-addressed-apply");
     };
 }

@@ -26,7 +26,7 @@ impl Step for S48LeanLeaves {
     const INFO: StepInfo = StepInfo {
         name: "s48-lean-leaves",
         predecessor: Some("s46-lean-log"),
-        flags: &["btree", "id-index", "spans", "cursor-cache", "leaf=64", "max-items=2048", "deferred-counts", "buffered-inserts", "buffered-deletes", "lazy-id-index", "log-backspace-runs", "known-length", "back-hint", "lean-log", "backward-ops", "text-in-log", "origins-in-log", "planned-kind-bits", "id-addressed-apply"],
+        flags: &["btree", "id-index", "spans", "cursor-cache", "leaf=64", "max-items=2048", "deferred-counts", "buffered-inserts", "buffered-deletes", "lazy-id-index", "log-backspace-runs", "known-length", "back-hint", "lean-log", "backward-ops", "text-in-log", "origins-in-log", "planned-kind-bits", "id-addressed-apply", "lean-leaves"],
         idea: "Leaves sized to what they hold again: a split-off leaf gets its contents' capacity (no `leaf-reserve`) and a leaf's span array doubles as it grows (no `full-spans`), now that a span is 12 bytes and holds no text or origins.",
         why: "The ablation of s46 (`crdt-bench log --ablate --quick`, a run not kept: this step changed the best step) timed two flags as costs, not gains: without `leaf-reserve` 0.96 [0.96, 0.96] of the best step's time, without `full-spans` 0.96 [0.96, 0.97], on all four traces. Both were added (s23, s34) when a span held its origins and a leaf its text, and a leaf's growth copied those; since s40-s42 a span is 12 bytes and a leaf holds no text, so allocating every leaf full does not pay for itself.",
         invariant: "As s46 (the leaves are s32's growth policy over s42's id spans: `Spans::assert_invariants`).",
