@@ -209,13 +209,7 @@ pub trait SeqStore: Clone + Default + fmt::Debug {
     /// times; a store that can find a place once and work around it overrides this.
     fn insert_local(&mut self, pos_chars: usize, id: Id, text: &str, len_chars: u32) -> (Option<Id>, Option<Id>) {
         debug_assert_eq!(text.chars().count(), len_chars as usize);
-        let (origin_left, index) = if pos_chars == 0 {
-            (None, 0)
-        } else {
-            let index = self.index_of_char(pos_chars - 1);
-            (Some(self.run_at(index).id), index + 1)
-        };
-        let origin_right = (index < self.len_items()).then(|| self.run_at(index).id);
+        let (origin_left, origin_right, index) = local_place_by_index(self, pos_chars);
         let run = ItemRun {
             id,
             len: len_chars,
@@ -233,13 +227,7 @@ pub trait SeqStore: Clone + Default + fmt::Debug {
     ///
     /// The default finds the origins as [`SeqStore::insert_local`] does, then inserts by index.
     fn insert_local_if(&mut self, pos_chars: usize, run: ItemRun, text: &str) -> bool {
-        let (origin_left, index) = if pos_chars == 0 {
-            (None, 0)
-        } else {
-            let index = self.index_of_char(pos_chars - 1);
-            (Some(self.run_at(index).id), index + 1)
-        };
-        let origin_right = (index < self.len_items()).then(|| self.run_at(index).id);
+        let (origin_left, origin_right, index) = local_place_by_index(self, pos_chars);
         if (origin_left, origin_right) != (run.origin_left, run.origin_right) {
             return false;
         }
@@ -278,6 +266,21 @@ pub trait SeqStore: Clone + Default + fmt::Debug {
             on_deleted(target, 1);
         }
     }
+}
+
+/// Where a local insert at `pos_chars` goes, found with index-at-a-time queries: its origins
+/// (the item holding the visible char before `pos_chars`, `None` at the start; the item right
+/// after that one, tombstone or not, `None` at the end) and the item index it gets. What the
+/// default [`SeqStore::insert_local`] and [`SeqStore::insert_local_if`] share.
+fn local_place_by_index<S: SeqStore + ?Sized>(store: &S, pos_chars: usize) -> (Option<Id>, Option<Id>, usize) {
+    let (origin_left, index) = if pos_chars == 0 {
+        (None, 0)
+    } else {
+        let index = store.index_of_char(pos_chars - 1);
+        (Some(store.run_at(index).id), index + 1)
+    };
+    let origin_right = (index < store.len_items()).then(|| store.run_at(index).id);
+    (origin_left, origin_right, index)
 }
 
 #[cfg(test)]
