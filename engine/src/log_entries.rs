@@ -680,7 +680,7 @@ const LEAN_LEN_MASK: u32 = OWN_PARENTS_BIT - 1;
 /// fields, and side tables for what is rare: the agent of each run of entries, parents that
 /// are not the entry before's last char op, origins whose agent needs more than 16 bits.
 #[derive(Clone, Debug)]
-pub struct LeanEntries<const CHUNK: usize = 1024> {
+pub struct LeanEntries<const CHUNK: usize = 1024, const CACHE_LAST: bool = true> {
     entries: Chunks<LeanEntry, CHUNK>,
     /// `(first entry index, agent)` for each run of entries by one agent, ascending.
     agent_runs: Vec<(u32, AgentId)>,
@@ -698,7 +698,8 @@ pub struct LeanEntries<const CHUNK: usize = 1024> {
     text_end: u32,
     /// The last entry unpacked: every op pushed is first compared with it (can the op extend
     /// it?), which for a peer's ops is every push; unpacking it each time cost more than
-    /// keeping the core that `push` has in hand anyway.
+    /// keeping the core that `push` has in hand anyway. Only with `CACHE_LAST` (else `None`
+    /// and [`EntryStore::last_core`] unpacks the last entry).
     last: Option<EntryCore>,
 }
 
@@ -712,7 +713,7 @@ fn agent16(origin: Option<Id>) -> (u32, bool) {
     }
 }
 
-impl<const CHUNK: usize> Default for LeanEntries<CHUNK> {
+impl<const CHUNK: usize, const CACHE_LAST: bool> Default for LeanEntries<CHUNK, CACHE_LAST> {
     fn default() -> Self {
         LeanEntries {
             entries: Chunks::default(),
@@ -727,7 +728,7 @@ impl<const CHUNK: usize> Default for LeanEntries<CHUNK> {
     }
 }
 
-impl<const CHUNK: usize> LeanEntries<CHUNK> {
+impl<const CHUNK: usize, const CACHE_LAST: bool> LeanEntries<CHUNK, CACHE_LAST> {
     /// The agent of entry `index`.
     #[inline]
     fn agent_of(&self, index: usize) -> AgentId {
@@ -839,7 +840,9 @@ impl<const CHUNK: usize> LeanEntries<CHUNK> {
         }
         self.last_text_start = text_start;
         self.entries.push(entry);
-        self.last = Some(*core);
+        if CACHE_LAST {
+            self.last = Some(*core);
+        }
     }
 
     /// The packed entry for `core` (its agent, parents and text start are the caller's).
@@ -882,7 +885,7 @@ impl<const CHUNK: usize> LeanEntries<CHUNK> {
     }
 }
 
-impl<const CHUNK: usize> EntryStore for LeanEntries<CHUNK> {
+impl<const CHUNK: usize, const CACHE_LAST: bool> EntryStore for LeanEntries<CHUNK, CACHE_LAST> {
     const MAX_RUN: u32 = LEAN_LEN_MASK;
 
     #[inline]
@@ -902,7 +905,11 @@ impl<const CHUNK: usize> EntryStore for LeanEntries<CHUNK> {
 
     #[inline]
     fn last_core(&self) -> Option<EntryCore> {
-        self.last
+        if CACHE_LAST {
+            return self.last;
+        }
+        let index = self.entries.len().checked_sub(1)?;
+        Some(self.unpack(index, self.entries.get(index), self.last_agent, self.last_text_start))
     }
 
     fn parents(&self, index: usize) -> ParentsRef<'_> {
@@ -926,7 +933,7 @@ impl<const CHUNK: usize> EntryStore for LeanEntries<CHUNK> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn push_after(&mut self, core: EntryCore, parent: Id) {
         debug_assert_eq!(self.last_id(), Some(parent), "push_after: not the last op");
         let _ = parent;
@@ -949,7 +956,9 @@ impl<const CHUNK: usize> EntryStore for LeanEntries<CHUNK> {
             last.text_end = to_u32(text_end, "text offset");
             self.text_end = last.text_end;
         }
-        self.last = Some(core);
+        if CACHE_LAST {
+            self.last = Some(core);
+        }
     }
 
     fn assert_invariants(&self) {
@@ -990,7 +999,7 @@ impl<const CHUNK: usize> EntryStore for LeanEntries<CHUNK> {
             assert_eq!(self.last_text_start, self.text_start_of(last), "the last entry's text start is stale");
             assert_eq!(self.text_end, self.entries.get(last).text_end, "the text end is stale");
             let unpacked = self.unpack(last, self.entries.get(last), self.last_agent, self.last_text_start);
-            assert_eq!(self.last, Some(unpacked), "the unpacked last entry is stale");
+            assert_eq!(self.last, CACHE_LAST.then_some(unpacked), "the unpacked last entry is stale");
         }
     }
 }
@@ -1046,6 +1055,7 @@ mod tests {
             let mut chunked = ChunkedEntries::<7>::default();
             let mut chunked_compact = ChunkedCompactEntries::<7>::default();
             let mut lean = LeanEntries::<7>::default();
+            let mut lean_unpacked = LeanEntries::<7, false>::default();
             let mut positioned = WithPositions::<LeanEntries<7>>::default();
             let mut pos_model: Vec<Option<u32>> = Vec::new();
             let mut text_end = 0;
@@ -1059,6 +1069,7 @@ mod tests {
                     chunked.set_last_core(core);
                     chunked_compact.set_last_core(core);
                     lean.set_last_core(core);
+                    lean_unpacked.set_last_core(core);
                     positioned.set_last_core(core);
                     if rng.gen_bool(0.5) {
                         let pos = rng.gen_bool(0.8).then(|| rng.gen_range(0..1000));
@@ -1079,6 +1090,7 @@ mod tests {
                 chunked.push(core, Parents::from_slice(&parents));
                 chunked_compact.push(core, Parents::from_slice(&parents));
                 lean.push(core, Parents::from_slice(&parents));
+                lean_unpacked.push(core, Parents::from_slice(&parents));
                 positioned.push(core, Parents::from_slice(&parents));
                 pos_model.push(None);
                 model.push((core, parents));
@@ -1087,8 +1099,10 @@ mod tests {
             chunked.assert_invariants();
             chunked_compact.assert_invariants();
             lean.assert_invariants();
+            lean_unpacked.assert_invariants();
             positioned.assert_invariants();
             assert_eq!(lean.last_core(), model.last().map(|(core, _)| *core), "seed {seed}");
+            assert_eq!(lean_unpacked.last_core(), model.last().map(|(core, _)| *core), "seed {seed}");
             for (index, (core, parents)) in model.iter().enumerate() {
                 assert_eq!(positioned.core(index), *core, "seed {seed} entry {index}");
                 assert_eq!(&*positioned.parents(index), parents.as_slice(), "seed {seed} entry {index}");
@@ -1120,6 +1134,8 @@ mod tests {
                 assert_eq!(lean.core(index), *core, "seed {seed} entry {index}");
                 assert_eq!(&*lean.parents(index), parents.as_slice(), "seed {seed} entry {index}");
                 assert_eq!(lean.seq_and_len(index), (core.id.seq, core.len), "seed {seed} entry {index}");
+                assert_eq!(lean_unpacked.core(index), *core, "seed {seed} entry {index}");
+                assert_eq!(&*lean_unpacked.parents(index), parents.as_slice(), "seed {seed} entry {index}");
             }
             assert_eq!(chunked_compact.len(), model.len());
         }

@@ -305,8 +305,9 @@ impl<E: EntryStore> OpLog<E> {
         self.append_entry_with(id, len, kind, |entries, core| entries.push(core, parents));
     }
 
-    /// [`OpLog::append_entry`] of an op whose one parent is the last op logged.
-    #[inline]
+    /// [`OpLog::append_entry`] of an op whose one parent is the last op logged. (Inlining
+    /// pinned, as the entry store's `push_after`: the local hot path; s49's notes.)
+    #[inline(always)]
     fn append_entry_after(&mut self, id: Id, len: u32, parent: Id, kind: InternalKind<'_>) {
         self.append_entry_with(id, len, kind, |entries, core| entries.push_after(core, parent));
     }

@@ -116,6 +116,7 @@ pub const STEPS: &[StepInfo] = &[
     steps::s46_lean_log::S46LeanLog::INFO,
     steps::s47_pos_hints::S47PosHints::INFO,
     steps::s48_lean_leaves::S48LeanLeaves::INFO,
+    steps::s49_unpacked_last::S49UnpackedLast::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -195,6 +196,7 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s46_lean_log::S46LeanLog, "s46-lean-log");
         $callback!($crate::steps::s47_pos_hints::S47PosHints, "s47-pos-hints");
         $callback!($crate::steps::s48_lean_leaves::S48LeanLeaves, "s48-lean-leaves");
+        $callback!($crate::steps::s49_unpacked_last::S49UnpackedLast, "s49-unpacked-last");
     };
 }
 

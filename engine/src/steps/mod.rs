@@ -52,3 +52,4 @@ pub mod s45_id_addressed_apply;
 pub mod s46_lean_log;
 pub mod s47_pos_hints;
 pub mod s48_lean_leaves;
+pub mod s49_unpacked_last;
