@@ -30,6 +30,7 @@ use crate::oplog::InternalOp;
 use crate::oplog::OpLog;
 use crate::oplog::delete_target;
 use crate::oplog::lowest_delete_target;
+use crate::oplog::may_continue;
 use crate::encoding::DecodeError;
 use crate::encoding::Decoder;
 use crate::ops::BatchOp;
@@ -415,9 +416,11 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
 
     /// Applies an op that [`Doc::plan`] accepted to the store and the log. `Err`, changing
     /// nothing, for what only applying can see: an insert whose origins are out of order.
-    fn apply_op(&mut self, op: &InternalOp<'_>) -> Result<(), &'static str> {
+    ///
+    /// `may_extend`: whether `op` might extend the log's last entry ([`OpLog::push`]).
+    fn apply_op(&mut self, op: &InternalOp<'_>, may_extend: bool) -> Result<(), &'static str> {
         if E::POSITIONS && self.apply_at_hint(op) {
-            self.log.push::<LOG_RUNS>(op, op.pos);
+            self.log.push::<LOG_RUNS>(op, op.pos, may_extend);
             return Ok(());
         }
         match op.kind {
@@ -467,7 +470,7 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
             }
         }
         // Applied by id: where the op was is not known here (its hint, if any, unchecked).
-        self.log.push::<LOG_RUNS>(op, None);
+        self.log.push::<LOG_RUNS>(op, None, may_extend);
         Ok(())
     }
 
@@ -493,8 +496,13 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
             })
             .sum();
         self.log.reserve_text(text_bytes);
+        let mut before: Option<&InternalOp<'_>> = None;
         for (op, &op_index) in plan.ops.iter().zip(&plan.batch_index_of_op) {
-            self.apply_op(op).map_err(|reason| IntegrateError::Malformed { op_index, reason })?;
+            // Only the batch's first op meets an entry from before the batch; each later one
+            // meets the entry its predecessor ended.
+            let may_extend = before.is_none_or(|before| may_continue(before, op));
+            self.apply_op(op, may_extend).map_err(|reason| IntegrateError::Malformed { op_index, reason })?;
+            before = Some(op);
         }
         Ok(())
     }

@@ -75,6 +75,41 @@ pub(crate) fn lowest_delete_target(target: Id, backward: bool, len: u32) -> Id {
     delete_target(target, backward, if backward { len - 1 } else { 0 })
 }
 
+/// Whether `op`, pushed right after `before`, might extend the entry `before` ended: false
+/// only when [`OpLog::push`] could not extend it whatever that entry held before `before`
+/// (another agent, a gap in seqs, other parents, another kind, an insert between other
+/// origins, a delete run that does not go on forward). A peer's batch comes from a log that
+/// already made its runs as long as they go, so for almost every op of it this is false, and
+/// saves the look at the log's last entry (10,304 of 10,314 ops of sveltecomponent's history).
+#[inline]
+pub(crate) fn may_continue(before: &InternalOp<'_>, op: &InternalOp<'_>) -> bool {
+    let last_id = before.id.plus(before.len - 1);
+    if op.id.agent != last_id.agent || op.id.seq != last_id.seq.wrapping_add(1) || *op.parents != [last_id] {
+        return false;
+    }
+    match (before.kind, op.kind) {
+        (
+            InternalKind::Insert { origin_right, .. },
+            InternalKind::Insert {
+                origin_left: new_left,
+                origin_right: new_right,
+                ..
+            },
+        ) => new_left == Some(last_id) && new_right == origin_right,
+        // A forward run goes on at the char after `before`'s last target.
+        (
+            InternalKind::Delete { target, backward: false },
+            InternalKind::Delete {
+                target: new_target,
+                backward: false,
+            },
+        ) if before.len > 1 => new_target == target.plus(before.len),
+        // Backward runs (or a one-char delete, which may start one): the log decides.
+        (InternalKind::Delete { .. }, InternalKind::Delete { .. }) => true,
+        _ => false,
+    }
+}
+
 /// One char op with its per-char parents and origins: the unit in which two descriptions of
 /// the same ids are compared, whatever runs they came in.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -239,7 +274,11 @@ impl<E: EntryStore> OpLog<E> {
     ///
     /// `pos`: where the op was at its parents' version, if the caller knows (it applied the
     /// op there); a log with positions keeps it (an op's own `pos` is a peer's unchecked hint).
-    pub(crate) fn push<const BACKWARD_RUNS: bool>(&mut self, op: &InternalOp<'_>, pos: Option<u32>) {
+    ///
+    /// `may_extend: false` skips the attempt to extend the last entry (see
+    /// [`OpLog::push_local`]): a caller pushing a batch passes [`may_continue`] of the op
+    /// pushed before.
+    pub(crate) fn push<const BACKWARD_RUNS: bool>(&mut self, op: &InternalOp<'_>, pos: Option<u32>, may_extend: bool) {
         if let InternalKind::Delete { target, backward: true } = op.kind {
             if !BACKWARD_RUNS && op.len > 1 {
                 for offset in 0..op.len {
@@ -255,7 +294,7 @@ impl<E: EntryStore> OpLog<E> {
                 return;
             }
         }
-        self.push_entry::<BACKWARD_RUNS>(op.id, op.len, op.parents.clone(), op.kind, true, pos);
+        self.push_entry::<BACKWARD_RUNS>(op.id, op.len, op.parents.clone(), op.kind, may_extend, pos);
     }
 
     /// [`OpLog::push`] of the op `id`, `len`, `parents`, `kind`; a backward delete (only with
@@ -782,5 +821,76 @@ impl<E: EntryStore> OpLog<E> {
         expected.sort_unstable();
         actual.sort_unstable();
         assert_eq!(actual, expected, "frontier is stale");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::Rng;
+    use rand::SeedableRng;
+    use rand::rngs::SmallRng;
+
+    use super::*;
+    use crate::log_entries::LeanEntries;
+
+    /// A random op of `agent` at its next seq: mostly one that could continue the op before
+    /// (its parent, its origins, its next target), sometimes one that breaks any of those.
+    fn random_op<'a>(rng: &mut SmallRng, log: &OpLog<LeanEntries>, before: Option<&InternalOp<'_>>, text: &'a str) -> InternalOp<'a> {
+        let agent = AgentId(rng.gen_range(0..2));
+        let id = Id { agent, seq: log.seq_count(agent) };
+        let len = rng.gen_range(1..4u32);
+        let some_id = |rng: &mut SmallRng| Id { agent: AgentId(rng.gen_range(0..2)), seq: rng.gen_range(0..4) };
+        let last = before.map(|before| before.id.plus(before.len - 1));
+        let parents = match last {
+            Some(last) if rng.gen_bool(0.7) => Parents::One(last),
+            _ => Parents::One(some_id(rng)),
+        };
+        let kind = if rng.gen_bool(0.5) {
+            let origin_right = match before.map(|before| before.kind) {
+                Some(InternalKind::Insert { origin_right, .. }) if rng.gen_bool(0.7) => origin_right,
+                _ => rng.gen_bool(0.5).then(|| some_id(rng)),
+            };
+            InternalKind::Insert {
+                origin_left: if rng.gen_bool(0.7) { last } else { Some(some_id(rng)) },
+                origin_right,
+                text: &text[..len as usize],
+            }
+        } else {
+            let target = match before.map(|before| (before.kind, before.len)) {
+                Some((InternalKind::Delete { target, backward: false }, before_len)) if rng.gen_bool(0.5) => target.plus(before_len),
+                Some((InternalKind::Delete { target, .. }, _)) if rng.gen_bool(0.5) && target.seq >= len + 2 => Id { agent: target.agent, seq: target.seq - 1 },
+                _ => Id { agent: AgentId(rng.gen_range(0..2)), seq: rng.gen_range(3..12) },
+            };
+            InternalKind::Delete { target, backward: len > 1 && rng.gen_bool(0.3) }
+        };
+        InternalOp { id, len, parents, kind, pos: None }
+    }
+
+    /// Skipping the extension check where [`may_continue`] says no changes no entry: a log
+    /// that always tries ends with exactly the same entries.
+    #[test]
+    fn may_continue_never_misses_an_extension() {
+        let text = "abcd";
+        for seed in 0..500 {
+            let mut rng = SmallRng::seed_from_u64(seed);
+            let mut always = OpLog::<LeanEntries>::default();
+            let mut skipping = OpLog::<LeanEntries>::default();
+            for log in [&mut always, &mut skipping] {
+                log.ensure_agent(AgentId(1));
+            }
+            let mut before: Option<InternalOp<'_>> = None;
+            let mut skipped = 0;
+            for _ in 0..rng.gen_range(1..60) {
+                let op = random_op(&mut rng, &always, before.as_ref(), text);
+                always.push::<true>(&op, None, true);
+                let may_extend = before.as_ref().is_none_or(|before| may_continue(before, &op));
+                skipped += usize::from(!may_extend);
+                skipping.push::<true>(&op, None, may_extend);
+                before = Some(op);
+            }
+            let (always_ops, skipping_ops): (Vec<_>, Vec<_>) = (always.ops().collect(), skipping.ops().collect());
+            assert_eq!(always_ops, skipping_ops, "seed {seed} ({skipped} checks skipped)");
+            assert!(always.entry_count() < 60, "seed {seed}: some ops extended entries");
+        }
     }
 }
