@@ -117,6 +117,7 @@ pub const STEPS: &[StepInfo] = &[
     steps::s47_pos_hints::S47PosHints::INFO,
     steps::s48_lean_leaves::S48LeanLeaves::INFO,
     steps::s49_unpacked_last::S49UnpackedLast::INFO,
+    steps::s50_id_hint::S50IdHint::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -124,7 +125,7 @@ pub const STEPS: &[StepInfo] = &[
 pub const STEPS: &[StepInfo] = &[Best::INFO];
 
 /// The fastest kept step: what the harness calls `engine`.
-pub type Best = steps::s48_lean_leaves::S48LeanLeaves;
+pub type Best = steps::s50_id_hint::S50IdHint;
 
 /// Calls `$callback!(StepType, "step-name")` for every registered step, in log order.
 ///
@@ -197,6 +198,7 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s47_pos_hints::S47PosHints, "s47-pos-hints");
         $callback!($crate::steps::s48_lean_leaves::S48LeanLeaves, "s48-lean-leaves");
         $callback!($crate::steps::s49_unpacked_last::S49UnpackedLast, "s49-unpacked-last");
+        $callback!($crate::steps::s50_id_hint::S50IdHint, "s50-id-hint");
     };
 }
 
@@ -205,6 +207,6 @@ macro_rules! for_each_step {
 #[macro_export]
 macro_rules! for_each_step {
     ($callback:ident) => {
-        $callback!($crate::Best, "s48-lean-leaves");
+        $callback!($crate::Best, "s50-id-hint");
     };
 }

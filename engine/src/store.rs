@@ -372,6 +372,10 @@ mod tests {
             $callback!(LeafStore<Spans<IdSpan, 3, 6, true, true, false, true, false>, BTreeIndex<4>, LazyIdIndex<FlatIdIndex>, true, true>);
             $callback!(LeafStore<Spans<IdSpan, 3>, BTreeIndex<4>, FlatIdIndex, true>);
             $callback!(crate::steps::s42_origins_in_log::Store);
+            // Id hint (s50): lookups by id start at the span the last one found.
+            $callback!(LeafStore<Spans<IdSpan, 3, 6, false, true, false, false, false, true>, BTreeIndex<4>, LazyIdIndex<FlatIdIndex>, true, true>);
+            $callback!(LeafStore<Spans<IdSpan, 3, 6, false, true, false, false, true, true>, BTreeIndex<4>, FlatIdIndex, true, true>);
+            $callback!(crate::steps::s50_id_hint::Store);
         };
     }
 

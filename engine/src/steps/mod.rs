@@ -53,3 +53,4 @@ pub mod s46_lean_log;
 pub mod s47_pos_hints;
 pub mod s48_lean_leaves;
 pub mod s49_unpacked_last;
+pub mod s50_id_hint;

@@ -9,6 +9,7 @@
 //!
 //! A leaf's `CAP` is the number of entries (chars or spans) above which the store splits it.
 
+use std::cell::Cell;
 use std::fmt;
 use std::ops::Range;
 
@@ -115,8 +116,12 @@ pub trait Leaf: Clone + Default + fmt::Debug {
     /// it for a visible char (`origin_left` is `id`), found in one pass over the leaf; pass it
     /// to [`Leaf::insert_run_at`]. `None` if the leaf does not hold `id`, or cannot find a
     /// place by id (the default; the store then goes by index).
-    fn place_after_id(&self, id: Id) -> Option<LocalPlace> {
-        let _ = id;
+    ///
+    /// `need_item: false` when the caller does not read the place's `item`: a leaf that does
+    /// not need it either for `insert_run_at` may then skip counting the items before the
+    /// place and leave `item` 0.
+    fn place_after_id(&self, id: Id, need_item: bool) -> Option<LocalPlace> {
+        let _ = (id, need_item);
         None
     }
     /// [`Leaf::mark_deleted_run`] from the item with id `id`; `None` if the leaf does not
@@ -590,6 +595,7 @@ pub struct Spans<
     const LENS_APART: bool = false,
     const FULL_SPANS: bool = false,
     const TEXT: bool = true,
+    const ID_HINT: bool = false,
 > {
     spans: Vec<S>,
     /// With `LENS_APART`: each span's length, its top bit the tombstone flag, in span order
@@ -597,6 +603,9 @@ pub struct Spans<
     lens: Vec<u32>,
     text: String,
     counts: Counts,
+    /// With `ID_HINT`: the span in which the last lookup by id found its id, where the next
+    /// lookup looks first (a hint: checked, and any index is safe).
+    id_hint: Cell<u32>,
 }
 
 /// `vec.split_off(at)`; with `RESERVE`, the part moved out gets `vec`'s capacity (see
@@ -612,7 +621,7 @@ fn split_off_vec<T: Copy, const RESERVE: bool>(vec: &mut Vec<T>, at: usize) -> V
 }
 
 
-impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool, const TEXT: bool> Clone for Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS, TEXT> {
+impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool, const TEXT: bool, const ID_HINT: bool> Clone for Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS, TEXT, ID_HINT> {
     fn clone(&self) -> Self {
         // A derived clone would size the span array to its contents; with `FULL_SPANS` the
         // copy keeps the full capacity, so a fork's leaves do not grow step by step either.
@@ -628,22 +637,24 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
             lens: self.lens.clone(),
             text: self.text.clone(),
             counts: self.counts,
+            id_hint: self.id_hint.clone(),
         }
     }
 }
 
-impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool, const TEXT: bool> Default for Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS, TEXT> {
+impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool, const TEXT: bool, const ID_HINT: bool> Default for Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS, TEXT, ID_HINT> {
     fn default() -> Self {
         Spans {
             spans: Vec::new(),
             lens: Vec::new(),
             text: String::new(),
             counts: Counts::ZERO,
+            id_hint: Cell::new(0),
         }
     }
 }
 
-impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool, const TEXT: bool> Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS, TEXT> {
+impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool, const TEXT: bool, const ID_HINT: bool> Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS, TEXT, ID_HINT> {
     /// Calls `f(index, len, deleted)` for the spans from `first` on until it returns
     /// `Some`; reads only the lengths array with `LENS_APART`.
     #[inline(always)]
@@ -725,6 +736,12 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
     /// leaf, not the span).
     #[inline]
     fn locate_id(&self, id: Id) -> Option<(usize, u32, usize)> {
+        if ID_HINT {
+            let (index, offset) = self.find_id(id)?;
+            // The items before: a sum of lengths, lighter than the id scan it replaces.
+            let before = (0..index).map(|before| self.len_and_deleted(before).0).sum();
+            return Some((index, offset, before));
+        }
         let mut before = 0usize;
         for (index, span) in self.spans.iter().enumerate() {
             let span = span.unpack();
@@ -734,6 +751,29 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
             before += span.len as usize;
         }
         None
+    }
+
+    /// With `ID_HINT`: the span holding the item with id `id` and the item's offset in it,
+    /// looked for first around the span of the last lookup by id (a peer's ops come in
+    /// causal order, and the next one mostly continues or deletes next to what the last one
+    /// touched: the same span, the pieces a delete just split it into, or the next), then
+    /// from the leaf's start.
+    #[inline]
+    fn find_id(&self, id: Id) -> Option<(usize, u32)> {
+        let contains = |index: usize| {
+            let span = self.spans[index].unpack();
+            (span.id.agent == id.agent && span.id.seq <= id.seq && id.seq < span.id.seq + span.len).then(|| id.seq - span.id.seq)
+        };
+        let hint = self.id_hint.get() as usize;
+        let near = hint.saturating_sub(1)..(hint + 3).min(self.spans.len());
+        let found = near
+            .clone()
+            .find_map(|index| contains(index).map(|offset| (index, offset)))
+            .or_else(|| (0..self.spans.len()).find_map(|index| contains(index).map(|offset| (index, offset))));
+        if let Some((index, _)) = found {
+            self.id_hint.set(index as u32);
+        }
+        found
     }
 
     /// [`Leaf::mark_deleted_run`] from offset `offset` of span `index`.
@@ -867,6 +907,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
             lens,
             text,
             counts: moved,
+            id_hint: Cell::new(0),
         }
     }
 
@@ -947,7 +988,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
     }
 }
 
-impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool, const TEXT: bool> Leaf for Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS, TEXT> {
+impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool, const TEXT: bool, const ID_HINT: bool> Leaf for Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS, TEXT, ID_HINT> {
     const TEXT: bool = TEXT;
     const ORIGINS: bool = S::ORIGINS;
 
@@ -969,8 +1010,15 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
         Some(items_before + offset as usize)
     }
 
-    fn place_after_id(&self, id: Id) -> Option<LocalPlace> {
-        let (index, offset, items_before) = self.locate_id(id)?;
+    fn place_after_id(&self, id: Id, need_item: bool) -> Option<LocalPlace> {
+        let (index, offset, items_before) = if ID_HINT && !need_item && !TEXT {
+            // Only a leaf with text reads `item` in `insert_run_at` (to find its byte), and
+            // counting the items before the span costs more than finding it from the hint.
+            let (index, offset) = self.find_id(id)?;
+            (index, offset, 0)
+        } else {
+            self.locate_id(id)?
+        };
         let span = self.spans[index].unpack();
         let origin_right = if offset + 1 < span.len {
             Some(span.id.plus(offset + 1))
@@ -978,7 +1026,8 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
             self.spans.get(index + 1).map(|next| next.unpack().id)
         };
         Some(LocalPlace {
-            item: items_before + offset as usize + 1,
+            // Not counted (0) when neither the caller nor this leaf needs it (see above).
+            item: if ID_HINT && !need_item && !TEXT { 0 } else { items_before + offset as usize + 1 },
             origin_left: id,
             origin_right,
             hint: (index, offset),
@@ -987,7 +1036,12 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
     }
 
     fn mark_deleted_id_run(&mut self, id: Id, max_len: usize) -> Option<usize> {
-        let (index, offset, _) = self.locate_id(id)?;
+        let (index, offset) = if ID_HINT {
+            self.find_id(id)?
+        } else {
+            let (index, offset, _) = self.locate_id(id)?;
+            (index, offset)
+        };
         Some(self.mark_deleted_in_span(index, offset, max_len))
     }
 

@@ -565,7 +565,9 @@ impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: 
         let Some(leaf) = self.leaf_of_id(left) else {
             return false;
         };
-        let Some(place) = self.leaves[leaf as usize].place_after_id(left) else {
+        // Only a bulk insert reads the place's item offset.
+        let bulk = BULK_INSERT && run.len as usize > L::BULK_CHUNK_ITEMS;
+        let Some(place) = self.leaves[leaf as usize].place_after_id(left, bulk) else {
             // A leaf that cannot place by id.
             return insert_between_adjacent_by_index(self, run, text);
         };
@@ -580,7 +582,7 @@ impl<L: Leaf, X: LeafIndex, I: IdTable, const CURSOR: bool, const DEFER_COUNTS: 
             return false;
         }
         // As a local insert after `left`: into `left`'s leaf, right after it.
-        if BULK_INSERT && run.len as usize > L::BULK_CHUNK_ITEMS {
+        if bulk {
             self.insert_bulk(leaf, place.item, run, text);
             return true;
         }
