@@ -97,11 +97,18 @@ impl IdTable for FlatIdIndex {
             self.by_agent.resize_with(agent + 1, Vec::new);
         }
         let by_seq = &mut self.by_agent[agent];
-        let end = (id.seq + len) as usize;
+        let (start, end) = (id.seq as usize, (id.seq + len) as usize);
+        if by_seq.len() <= start {
+            // New seqs (an insert integrated or typed): written once, not first as `NO_LEAF`
+            // and then again (a delete's seqs in between stay `NO_LEAF`).
+            by_seq.resize(start, NO_LEAF);
+            by_seq.resize(end, leaf);
+            return;
+        }
         if by_seq.len() < end {
             by_seq.resize(end, NO_LEAF);
         }
-        by_seq[id.seq as usize..end].fill(leaf);
+        by_seq[start..end].fill(leaf);
     }
 
     fn reserve(&mut self, agent: crate::id::AgentId, seq_end: u32) {
