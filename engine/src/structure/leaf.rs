@@ -351,6 +351,12 @@ impl Span {
         self.id.plus(self.len - 1)
     }
 
+    /// The offset of `id` in this span, if the span holds it.
+    #[inline]
+    fn offset_of(&self, id: Id) -> Option<u32> {
+        (self.id.agent == id.agent && self.id.seq <= id.seq && id.seq < self.id.seq + self.len).then(|| id.seq - self.id.seq)
+    }
+
     /// The items `offset..` of this span. Without `origins` (the layout keeps none, so the
     /// span's are `None`), the suffix's are `None` too.
     fn suffix(&self, offset: u32, origins: bool) -> Span {
@@ -584,6 +590,9 @@ impl SpanLayout for IdSpan {
 /// `TEXT = false` (*text apart*): the leaf keeps no text at all, only ids, origins and counts;
 /// the store above it keeps the visible text in a structure of its own ([`TextApart`]).
 ///
+/// `ID_HINT` (s50): a lookup by id starts at the span where the last one found its id
+/// ([`Spans::find_id`]); without it the `id_hint` field is there but never read.
+///
 /// [`TextApart`]: crate::structure::text_apart::TextApart
 #[derive(Debug)]
 pub struct Spans<
@@ -745,31 +754,28 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
         let mut before = 0usize;
         for (index, span) in self.spans.iter().enumerate() {
             let span = span.unpack();
-            if span.id.agent == id.agent && span.id.seq <= id.seq && id.seq < span.id.seq + span.len {
-                return Some((index, id.seq - span.id.seq, before));
+            if let Some(offset) = span.offset_of(id) {
+                return Some((index, offset, before));
             }
             before += span.len as usize;
         }
         None
     }
 
-    /// With `ID_HINT`: the span holding the item with id `id` and the item's offset in it,
+    /// The span holding the item with id `id` and the item's offset in it. With `ID_HINT`,
     /// looked for first around the span of the last lookup by id (a peer's ops come in
     /// causal order, and the next one mostly continues or deletes next to what the last one
     /// touched: the same span, the pieces a delete just split it into, or the next), then
-    /// from the leaf's start.
+    /// from the leaf's start; without, [`Spans::locate_id`]'s scan.
     #[inline]
     fn find_id(&self, id: Id) -> Option<(usize, u32)> {
-        let contains = |index: usize| {
-            let span = self.spans[index].unpack();
-            (span.id.agent == id.agent && span.id.seq <= id.seq && id.seq < span.id.seq + span.len).then(|| id.seq - span.id.seq)
-        };
+        if !ID_HINT {
+            return self.locate_id(id).map(|(index, offset, _)| (index, offset));
+        }
+        let at = |index: usize| self.spans[index].unpack().offset_of(id).map(|offset| (index, offset));
         let hint = self.id_hint.get() as usize;
         let near = hint.saturating_sub(1)..(hint + 3).min(self.spans.len());
-        let found = near
-            .clone()
-            .find_map(|index| contains(index).map(|offset| (index, offset)))
-            .or_else(|| (0..self.spans.len()).find_map(|index| contains(index).map(|offset| (index, offset))));
+        let found = near.into_iter().find_map(at).or_else(|| (0..self.spans.len()).find_map(at));
         if let Some((index, _)) = found {
             self.id_hint.set(index as u32);
         }
@@ -1011,13 +1017,15 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
     }
 
     fn place_after_id(&self, id: Id, need_item: bool) -> Option<LocalPlace> {
+        // `None`: not counted. Only a leaf with text reads `item` in `insert_run_at` (to find
+        // its byte), and counting the items before the span costs more than finding it from
+        // the hint; then `item` is left 0.
         let (index, offset, items_before) = if ID_HINT && !need_item && !TEXT {
-            // Only a leaf with text reads `item` in `insert_run_at` (to find its byte), and
-            // counting the items before the span costs more than finding it from the hint.
             let (index, offset) = self.find_id(id)?;
-            (index, offset, 0)
+            (index, offset, None)
         } else {
-            self.locate_id(id)?
+            let (index, offset, items_before) = self.locate_id(id)?;
+            (index, offset, Some(items_before))
         };
         let span = self.spans[index].unpack();
         let origin_right = if offset + 1 < span.len {
@@ -1026,8 +1034,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
             self.spans.get(index + 1).map(|next| next.unpack().id)
         };
         Some(LocalPlace {
-            // Not counted (0) when neither the caller nor this leaf needs it (see above).
-            item: if ID_HINT && !need_item && !TEXT { 0 } else { items_before + offset as usize + 1 },
+            item: items_before.map_or(0, |items_before| items_before + offset as usize + 1),
             origin_left: id,
             origin_right,
             hint: (index, offset),
@@ -1036,12 +1043,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
     }
 
     fn mark_deleted_id_run(&mut self, id: Id, max_len: usize) -> Option<usize> {
-        let (index, offset) = if ID_HINT {
-            self.find_id(id)?
-        } else {
-            let (index, offset, _) = self.locate_id(id)?;
-            (index, offset)
-        };
+        let (index, offset) = self.find_id(id)?;
         Some(self.mark_deleted_in_span(index, offset, max_len))
     }
 
