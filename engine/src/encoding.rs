@@ -136,15 +136,22 @@ fn last_id(op: &Op) -> OpId {
 struct NextSeqs(Vec<u64>);
 
 impl NextSeqs {
+    #[inline]
     fn get(&self, agent: u32) -> u64 {
         self.0.get(agent as usize).copied().unwrap_or(0)
     }
+    #[inline]
     fn set(&mut self, agent: u32, next: u64) {
-        let i = agent as usize;
-        if self.0.len() <= i {
-            self.0.resize(i + 1, 0);
+        match self.0.get_mut(agent as usize) {
+            Some(slot) => *slot = next,
+            None => self.grow_to_set(agent, next),
         }
-        self.0[i] = next;
+    }
+
+    #[cold]
+    fn grow_to_set(&mut self, agent: u32, next: u64) {
+        self.0.resize(agent as usize + 1, 0);
+        self.0[agent as usize] = next;
     }
 }
 
@@ -268,6 +275,7 @@ impl<'a> Reader<'a> {
         self.bytes.len() - self.at
     }
 
+    #[inline]
     fn byte(&mut self) -> Result<u8, DecodeError> {
         match self.bytes.get(self.at) {
             Some(&b) => {
@@ -287,7 +295,20 @@ impl<'a> Reader<'a> {
         Ok(&self.bytes[start..self.at])
     }
 
+    /// A varint. Most in a batch are one byte (ids relative to the op before, short lengths):
+    /// those are read inline, the rest by [`Reader::varint_long`].
+    #[inline]
     fn varint(&mut self) -> Result<u64, DecodeError> {
+        match self.bytes.get(self.at) {
+            Some(&b) if b < 0x80 => {
+                self.at += 1;
+                Ok(u64::from(b))
+            }
+            _ => self.varint_long(),
+        }
+    }
+
+    fn varint_long(&mut self) -> Result<u64, DecodeError> {
         let mut v = 0u64;
         for i in 0..10 {
             let b = self.byte()?;
@@ -318,6 +339,7 @@ impl<'a> Reader<'a> {
         Ok(n as usize)
     }
 
+    #[inline]
     fn id(&mut self, base: OpId, agents: usize) -> Result<OpId, DecodeError> {
         let head = self.varint()?;
         if head & 1 == 0 {
@@ -336,6 +358,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    #[inline]
     fn str(&mut self) -> Result<&'a str, DecodeError> {
         let len = self.varint()?;
         let start = self.at;
