@@ -118,6 +118,8 @@ pub const STEPS: &[StepInfo] = &[
     steps::s48_lean_leaves::S48LeanLeaves::INFO,
     steps::s49_unpacked_last::S49UnpackedLast::INFO,
     steps::s50_id_hint::S50IdHint::INFO,
+    steps::s51_leaf_32::S51Leaf32::INFO,
+    steps::s52_leaf_128::S52Leaf128::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -199,6 +201,8 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s48_lean_leaves::S48LeanLeaves, "s48-lean-leaves");
         $callback!($crate::steps::s49_unpacked_last::S49UnpackedLast, "s49-unpacked-last");
         $callback!($crate::steps::s50_id_hint::S50IdHint, "s50-id-hint");
+        $callback!($crate::steps::s51_leaf_32::S51Leaf32, "s51-leaf-32");
+        $callback!($crate::steps::s52_leaf_128::S52Leaf128, "s52-leaf-128");
     };
 }
 

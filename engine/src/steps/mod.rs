@@ -54,3 +54,5 @@ pub mod s47_pos_hints;
 pub mod s48_lean_leaves;
 pub mod s49_unpacked_last;
 pub mod s50_id_hint;
+pub mod s51_leaf_32;
+pub mod s52_leaf_128;
