@@ -85,6 +85,9 @@ pub struct Doc<
     /// previous char as left origin, so most remote inserts find their place here without
     /// asking the store.
     last_insert: Option<(Id, u32, usize)>,
+    /// [`Doc::delete_backward`]'s list of deleted runs, kept between calls (empty outside
+    /// one): a backspace run's flush no longer allocates and frees a `Vec`.
+    scratch_runs: Vec<(Id, u32)>,
 }
 
 impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bool, const BACKWARD_OPS: bool, const KIND_BITS: bool, const ID_APPLY: bool>
@@ -140,7 +143,8 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
         {
             panic_delete_out_of_range(pos_chars, len_chars, doc_len_chars);
         }
-        let mut runs: Vec<(Id, u32)> = Vec::new();
+        let mut runs = std::mem::take(&mut self.scratch_runs);
+        debug_assert!(runs.is_empty());
         self.store
             .delete_local(pos_chars, len_chars, &mut |target, len| runs.push((target, len)));
         // Only the first push can meet an entry from before this call.
@@ -174,6 +178,8 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
                 may_extend = true;
             }
         }
+        runs.clear();
+        self.scratch_runs = runs;
     }
 
     /// [`TextCrdt::insert`] of `text`, whose length in chars the caller knows (`len_chars`):
@@ -742,6 +748,7 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
             store: S::default(),
             log,
             last_insert: None,
+            scratch_runs: Vec::new(),
         }
     }
 
