@@ -36,9 +36,10 @@ pub struct Ablation {
     pub instead: &'static str,
 }
 
-/// The store the ablation starts from: `Best`'s (s50's: s42's with leaves that reserve
-/// nothing ahead and look for an id near the last one first).
-pub type BestStore = crate::steps::s50_id_hint::Store;
+/// The store the ablation starts from: `Best`'s (s53's: s42's with leaves that reserve
+/// nothing ahead, look for an id near the last one first and scan for a position without
+/// branching on tombstones).
+pub type BestStore = crate::steps::s53_branchless_scan::Store;
 
 /// `Best`'s op log entries.
 type BestEntries = LeanEntries;
@@ -52,9 +53,16 @@ type StoreWith<L, X = BTreeIndex<16>, I = LazyIdIndex<FlatIdIndex>, const CURSOR
     LeafStore<L, X, I, CURSOR, DEFER>;
 
 /// `Best`'s leaves (spans without origins, sized to their contents) with other capacities,
-/// without walking back from the hint, or with text.
-type SpansWith<const CAP: usize, const MAX_ITEMS: usize, const BACK_HINT: bool = true, const TEXT: bool = false, const ID_HINT: bool = true> =
-    Spans<IdSpan, CAP, MAX_ITEMS, false, BACK_HINT, false, false, TEXT, ID_HINT>;
+/// without walking back from the hint, with text, without the id hint or with the branching
+/// scan.
+type SpansWith<
+    const CAP: usize,
+    const MAX_ITEMS: usize,
+    const BACK_HINT: bool = true,
+    const TEXT: bool = false,
+    const ID_HINT: bool = true,
+    const BRANCHLESS_SCAN: bool = true,
+> = Spans<IdSpan, CAP, MAX_ITEMS, false, BACK_HINT, false, false, TEXT, ID_HINT, BRANCHLESS_SCAN>;
 
 /// `Best`, written out from its parts, so that each variant below differs from it in one place.
 pub type BestAgain = BestBuffer<StoreWith<SpansWith<64, 2048>>>;
@@ -98,14 +106,14 @@ pub type WithoutBackwardOps = Buffered<BestStore, true, true, true, BestEntries,
 pub type WithoutTextInLog = BestBuffer<StoreWith<SpansWith<64, 2048, true, true>>>;
 /// Without `origins-in-log`: the spans keep their origins (s40's store, but sized to their
 /// contents as s48's).
-pub type WithoutOriginsInLog = BestBuffer<StoreWith<Spans<WideSpan, 64, 2048, false, true, false, false, false, true>>>;
+pub type WithoutOriginsInLog = BestBuffer<StoreWith<Spans<WideSpan, 64, 2048, false, true, false, false, false, true, true>>>;
 /// Without `planned-kind-bits`: checking a batch searches its planned ops for an origin's or
 /// a target's kind (s42). Local replay checks no batch: this flag shows in the remote workload.
 pub type WithoutPlannedKindBits = Buffered<BestStore, true, true, true, BestEntries, false, true, false, true>;
 /// Without `lean-leaves`: split-off leaves keep the capacity of the leaf they came from, and
 /// a full span array grows straight to its full size (s46's leaves: `leaf-reserve` and
 /// `full-spans` back).
-pub type WithoutLeanLeaves = BestBuffer<StoreWith<Spans<IdSpan, 64, 2048, true, true, false, true, false, true>>>;
+pub type WithoutLeanLeaves = BestBuffer<StoreWith<Spans<IdSpan, 64, 2048, true, true, false, true, false, true, true>>>;
 /// Without `id-addressed-apply`: a peer's op is applied at an item index found first (s44).
 /// Local replay applies no peer's ops: this flag shows in the remote workload.
 pub type WithoutIdAddressedApply = Buffered<BestStore, true, true, true, BestEntries, false, true, true, false>;
@@ -113,6 +121,10 @@ pub type WithoutIdAddressedApply = Buffered<BestStore, true, true, true, BestEnt
 /// Without `id-hint`: a lookup by id scans its leaf from the first span (s48's store).
 /// Local replay looks nothing up by id: this flag shows in the remote workload.
 pub type WithoutIdHint = BestBuffer<StoreWith<SpansWith<64, 2048, true, false, false>>>;
+
+/// Without `branchless-scan`: the scan for a position branches on each span's tombstone flag
+/// (s50's store).
+pub type WithoutBranchlessScan = BestBuffer<StoreWith<SpansWith<64, 2048, true, false, true, false>>>;
 
 /// Every variant, in the order [`for_each_ablation!`](crate::for_each_ablation) lists them.
 pub const ABLATIONS: &[Ablation] = &[
@@ -136,6 +148,7 @@ pub const ABLATIONS: &[Ablation] = &[
     Ablation { flag: "lean-leaves", name: "best-without-lean-leaves", instead: "split-off leaves keep their capacity, full span arrays allocated whole (s46's leaves)" },
     Ablation { flag: "id-addressed-apply", name: "best-without-id-addressed-apply", instead: "a peer's ops applied at an item index found first (local replay applies none)" },
     Ablation { flag: "id-hint", name: "best-without-id-hint", instead: "a lookup by id scans its leaf from the start (local replay looks up no id)" },
+    Ablation { flag: "branchless-scan", name: "best-without-branchless-scan", instead: "the scan for a position branches on each span's tombstone flag" },
 ];
 
 /// Calls `$callback!(Type, "best-without-<flag>")` for every variant of the ablation, in the
@@ -163,6 +176,7 @@ macro_rules! for_each_ablation {
         $callback!($crate::ablation::WithoutLeanLeaves, "best-without-lean-leaves");
         $callback!($crate::ablation::WithoutIdAddressedApply, "best-without-id-addressed-apply");
         $callback!($crate::ablation::WithoutIdHint, "best-without-id-hint");
+        $callback!($crate::ablation::WithoutBranchlessScan, "best-without-branchless-scan");
     };
 }
 

@@ -120,6 +120,7 @@ pub const STEPS: &[StepInfo] = &[
     steps::s50_id_hint::S50IdHint::INFO,
     steps::s51_leaf_32::S51Leaf32::INFO,
     steps::s52_leaf_128::S52Leaf128::INFO,
+    steps::s53_branchless_scan::S53BranchlessScan::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -127,7 +128,7 @@ pub const STEPS: &[StepInfo] = &[
 pub const STEPS: &[StepInfo] = &[Best::INFO];
 
 /// The fastest kept step: what the harness calls `engine`.
-pub type Best = steps::s50_id_hint::S50IdHint;
+pub type Best = steps::s53_branchless_scan::S53BranchlessScan;
 
 /// Calls `$callback!(StepType, "step-name")` for every registered step, in log order.
 ///
@@ -203,6 +204,7 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s50_id_hint::S50IdHint, "s50-id-hint");
         $callback!($crate::steps::s51_leaf_32::S51Leaf32, "s51-leaf-32");
         $callback!($crate::steps::s52_leaf_128::S52Leaf128, "s52-leaf-128");
+        $callback!($crate::steps::s53_branchless_scan::S53BranchlessScan, "s53-branchless-scan");
     };
 }
 
@@ -211,6 +213,6 @@ macro_rules! for_each_step {
 #[macro_export]
 macro_rules! for_each_step {
     ($callback:ident) => {
-        $callback!($crate::Best, "s50-id-hint");
+        $callback!($crate::Best, "s53-branchless-scan");
     };
 }

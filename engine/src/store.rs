@@ -376,6 +376,10 @@ mod tests {
             $callback!(LeafStore<Spans<IdSpan, 3, 6, false, true, false, false, false, true>, BTreeIndex<4>, LazyIdIndex<FlatIdIndex>, true, true>);
             $callback!(LeafStore<Spans<IdSpan, 3, 6, false, true, false, false, true, true>, BTreeIndex<4>, FlatIdIndex, true, true>);
             $callback!(crate::steps::s50_id_hint::Store);
+            // Branchless scan (s53): a position scan that masks tombstones' lengths.
+            $callback!(LeafStore<Spans<IdSpan, 3, 6, false, true, false, false, false, true, true>, BTreeIndex<4>, LazyIdIndex<FlatIdIndex>, true, true>);
+            $callback!(LeafStore<Spans<IdSpan, 3, 6, false, false, false, false, true, false, true>, BTreeIndex<4>, FlatIdIndex, true, true>);
+            $callback!(crate::steps::s53_branchless_scan::Store);
         };
     }
 

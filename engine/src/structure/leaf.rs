@@ -593,6 +593,10 @@ impl SpanLayout for IdSpan {
 /// `ID_HINT` (s50): a lookup by id starts at the span where the last one found its id
 /// ([`Spans::find_id`]); without it the `id_hint` field is there but never read.
 ///
+/// `BRANCHLESS_SCAN` (s53): the scan for a visible position adds a tombstone's length to the
+/// visible count as 0 through a mask instead of branching on the flag
+/// ([`Spans::locate_char_from`]); the loop's only branch is its exit.
+///
 /// [`TextApart`]: crate::structure::text_apart::TextApart
 #[derive(Debug)]
 pub struct Spans<
@@ -605,6 +609,7 @@ pub struct Spans<
     const FULL_SPANS: bool = false,
     const TEXT: bool = true,
     const ID_HINT: bool = false,
+    const BRANCHLESS_SCAN: bool = false,
 > {
     spans: Vec<S>,
     /// With `LENS_APART`: each span's length, its top bit the tombstone flag, in span order
@@ -630,7 +635,7 @@ fn split_off_vec<T: Copy, const RESERVE: bool>(vec: &mut Vec<T>, at: usize) -> V
 }
 
 
-impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool, const TEXT: bool, const ID_HINT: bool> Clone for Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS, TEXT, ID_HINT> {
+impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool, const TEXT: bool, const ID_HINT: bool, const BRANCHLESS_SCAN: bool> Clone for Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS, TEXT, ID_HINT, BRANCHLESS_SCAN> {
     fn clone(&self) -> Self {
         // A derived clone would size the span array to its contents; with `FULL_SPANS` the
         // copy keeps the full capacity, so a fork's leaves do not grow step by step either.
@@ -651,7 +656,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
     }
 }
 
-impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool, const TEXT: bool, const ID_HINT: bool> Default for Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS, TEXT, ID_HINT> {
+impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool, const TEXT: bool, const ID_HINT: bool, const BRANCHLESS_SCAN: bool> Default for Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS, TEXT, ID_HINT, BRANCHLESS_SCAN> {
     fn default() -> Self {
         Spans {
             spans: Vec::new(),
@@ -663,7 +668,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
     }
 }
 
-impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool, const TEXT: bool, const ID_HINT: bool> Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS, TEXT, ID_HINT> {
+impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool, const TEXT: bool, const ID_HINT: bool, const BRANCHLESS_SCAN: bool> Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS, TEXT, ID_HINT, BRANCHLESS_SCAN> {
     /// Calls `f(index, len, deleted)` for the spans from `first` on until it returns
     /// `Some`; reads only the lengths array with `LENS_APART`.
     #[inline(always)]
@@ -842,16 +847,32 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
             }
             _ => (0, Counts::ZERO),
         };
-        let found = self.scan(first, |index, len, deleted| {
-            if !deleted {
-                if pos_chars < start.chars + len {
+        let found = if BRANCHLESS_SCAN {
+            // Tombstones and visible spans alternate unpredictably in an edited document, so a
+            // branch on the flag mispredicts often. A tombstone's visible length is 0 here (the
+            // flag as a mask): it can never be where `pos_chars` is, since `start.chars <=
+            // pos_chars` all along, so only the exit branch is left.
+            self.scan(first, |index, len, deleted| {
+                let visible = len & usize::from(deleted).wrapping_sub(1);
+                if pos_chars < start.chars + visible {
                     return Some((index, (pos_chars - start.chars) as u32, start));
                 }
-                start.chars += len;
-            }
-            start.items += len;
-            None
-        });
+                start.chars += visible;
+                start.items += len;
+                None
+            })
+        } else {
+            self.scan(first, |index, len, deleted| {
+                if !deleted {
+                    if pos_chars < start.chars + len {
+                        return Some((index, (pos_chars - start.chars) as u32, start));
+                    }
+                    start.chars += len;
+                }
+                start.items += len;
+                None
+            })
+        };
         match found {
             Some(found) => found,
             None => unreachable!("char {pos_chars} is not in this leaf"),
@@ -994,7 +1015,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
     }
 }
 
-impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool, const TEXT: bool, const ID_HINT: bool> Leaf for Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS, TEXT, ID_HINT> {
+impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: bool, const BACK_HINT: bool, const LENS_APART: bool, const FULL_SPANS: bool, const TEXT: bool, const ID_HINT: bool, const BRANCHLESS_SCAN: bool> Leaf for Spans<S, CAP, MAX_ITEMS, RESERVE, BACK_HINT, LENS_APART, FULL_SPANS, TEXT, ID_HINT, BRANCHLESS_SCAN> {
     const TEXT: bool = TEXT;
     const ORIGINS: bool = S::ORIGINS;
 
