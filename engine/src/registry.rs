@@ -121,6 +121,7 @@ pub const STEPS: &[StepInfo] = &[
     steps::s51_leaf_32::S51Leaf32::INFO,
     steps::s52_leaf_128::S52Leaf128::INFO,
     steps::s53_branchless_scan::S53BranchlessScan::INFO,
+    steps::s54_branchless_descent::S54BranchlessDescent::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -205,6 +206,7 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s51_leaf_32::S51Leaf32, "s51-leaf-32");
         $callback!($crate::steps::s52_leaf_128::S52Leaf128, "s52-leaf-128");
         $callback!($crate::steps::s53_branchless_scan::S53BranchlessScan, "s53-branchless-scan");
+        $callback!($crate::steps::s54_branchless_descent::S54BranchlessDescent, "s54-branchless-descent");
     };
 }
 

@@ -380,6 +380,11 @@ mod tests {
             $callback!(LeafStore<Spans<IdSpan, 3, 6, false, true, false, false, false, true, true>, BTreeIndex<4>, LazyIdIndex<FlatIdIndex>, true, true>);
             $callback!(LeafStore<Spans<IdSpan, 3, 6, false, false, false, false, true, false, true>, BTreeIndex<4>, FlatIdIndex, true, true>);
             $callback!(crate::steps::s53_branchless_scan::Store);
+            // Branchless descent (s54): the B-tree's child choice and slot search without
+            // data-dependent branches; small nodes so that the tree is several levels deep.
+            $callback!(LeafStore<Spans<IdSpan, 3, 6, false, true, false, false, false, true, true>, BTreeIndex<4, true>, LazyIdIndex<FlatIdIndex>, true, true>);
+            $callback!(LeafStore<Spans<IdSpan, 3, 6, false, true, false, false, false, true, true>, BTreeIndex<4, true>, FlatIdIndex, false, false>);
+            $callback!(crate::steps::s54_branchless_descent::Store);
         };
     }
 

@@ -57,3 +57,4 @@ pub mod s50_id_hint;
 pub mod s51_leaf_32;
 pub mod s52_leaf_128;
 pub mod s53_branchless_scan;
+pub mod s54_branchless_descent;

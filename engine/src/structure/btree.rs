@@ -5,6 +5,11 @@
 //! each leaf's parent so a leaf's start (for id lookups) and count updates walk upwards.
 //!
 //! `NODE` is the most children a node holds before it splits.
+//!
+//! `BRANCHLESS` (s54): the descent picks a node's child by adding up every child's counts
+//! with the ones past the target masked to zero, and a count update finds a child's slot by
+//! looking at every slot, so neither loop branches on the data it reads (in an editor's
+//! jumps around a document, where the target falls in a node is not predictable).
 
 use crate::structure::index::Found;
 use crate::structure::index::LeafId;
@@ -26,6 +31,17 @@ struct Node {
 }
 
 impl Node {
+    /// `child`'s slot, found by looking at every slot: no early exit to mispredict.
+    #[inline]
+    fn slot_of_branchless(&self, child: u32) -> usize {
+        let mut slot = 0;
+        for (index, &c) in self.children.iter().enumerate() {
+            slot |= index & usize::from(c == child).wrapping_neg();
+        }
+        debug_assert_eq!(self.children[slot], child, "child {child} is not under its parent");
+        slot
+    }
+
     fn slot_of(&self, child: u32) -> usize {
         match self.children.iter().position(|&c| c == child) {
             Some(slot) => slot,
@@ -40,7 +56,7 @@ impl Node {
 
 /// An order-statistic B-tree whose nodes have at most `NODE` children.
 #[derive(Clone, Debug)]
-pub struct BTreeIndex<const NODE: usize> {
+pub struct BTreeIndex<const NODE: usize, const BRANCHLESS: bool = false> {
     nodes: Vec<Node>,
     root: NodeId,
     /// Parent node of each leaf, by leaf id.
@@ -48,7 +64,7 @@ pub struct BTreeIndex<const NODE: usize> {
     totals: Counts,
 }
 
-impl<const NODE: usize> Default for BTreeIndex<NODE> {
+impl<const NODE: usize, const BRANCHLESS: bool> Default for BTreeIndex<NODE, BRANCHLESS> {
     fn default() -> Self {
         const { assert!(NODE >= 4, "a B-tree node needs room for at least 4 children") };
         BTreeIndex {
@@ -65,16 +81,32 @@ impl<const NODE: usize> Default for BTreeIndex<NODE> {
     }
 }
 
-impl<const NODE: usize> BTreeIndex<NODE> {
+impl<const NODE: usize, const BRANCHLESS: bool> BTreeIndex<NODE, BRANCHLESS> {
     #[inline]
     fn find(&self, target: usize, key: impl Fn(Counts) -> usize) -> Found {
         let mut node = &self.nodes[self.root as usize];
         let mut start = Counts::ZERO;
         loop {
             let mut slot = 0;
-            while slot + 1 < node.counts.len() && key(start) + key(node.counts[slot]) <= target {
-                start = start.add(node.counts[slot]);
-                slot += 1;
+            if BRANCHLESS {
+                // The children wholly before `target` are a prefix (counts are not negative):
+                // add every child but the last, each masked to zero once past `target`.
+                let mut end = key(start);
+                let last = node.counts.len() - 1;
+                for &counts in &node.counts[..last] {
+                    end += key(counts);
+                    let mask = usize::from(end <= target).wrapping_neg();
+                    slot += mask & 1;
+                    start = start.add(Counts {
+                        items: counts.items & mask,
+                        chars: counts.chars & mask,
+                    });
+                }
+            } else {
+                while slot + 1 < node.counts.len() && key(start) + key(node.counts[slot]) <= target {
+                    start = start.add(node.counts[slot]);
+                    slot += 1;
+                }
             }
             let child = node.children[slot];
             if node.bottom {
@@ -90,7 +122,7 @@ impl<const NODE: usize> BTreeIndex<NODE> {
         let mut node_id = self.leaf_parent[leaf as usize];
         while node_id != NO_PARENT {
             let node = &mut self.nodes[node_id as usize];
-            let slot = node.slot_of(child);
+            let slot = if BRANCHLESS { node.slot_of_branchless(child) } else { node.slot_of(child) };
             node.counts[slot] = node.counts[slot].add(grow).sub(shrink);
             child = node_id;
             node_id = node.parent;
@@ -165,7 +197,7 @@ impl<const NODE: usize> BTreeIndex<NODE> {
     }
 }
 
-impl<const NODE: usize> LeafIndex for BTreeIndex<NODE> {
+impl<const NODE: usize, const BRANCHLESS: bool> LeafIndex for BTreeIndex<NODE, BRANCHLESS> {
     fn totals(&self) -> Counts {
         self.totals
     }

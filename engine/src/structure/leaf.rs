@@ -839,7 +839,10 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
                     index -= 1;
                     let (len, deleted) = self.len_and_deleted(index);
                     start.items -= len;
-                    if !deleted {
+                    if BRANCHLESS_SCAN {
+                        // As the forward scan below: a tombstone's visible length masked to 0.
+                        start.chars -= len & usize::from(deleted).wrapping_sub(1);
+                    } else if !deleted {
                         start.chars -= len;
                     }
                 }
