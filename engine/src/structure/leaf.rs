@@ -460,6 +460,13 @@ fn word_deleted(word: u32) -> bool {
     word & DELETED_BIT != 0
 }
 
+/// The visible chars of a span of `len` items: `len`, or 0 for a tombstone, through a mask
+/// made from the flag rather than a branch on it (s53's `BRANCHLESS_SCAN`).
+#[inline(always)]
+fn visible_len_masked(len: usize, deleted: bool) -> usize {
+    len & usize::from(deleted).wrapping_sub(1)
+}
+
 const _: () = assert!(std::mem::size_of::<PackedSpan>() == 28);
 
 fn pack_id(id: Option<Id>) -> (u32, u32) {
@@ -840,8 +847,8 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
                     let (len, deleted) = self.len_and_deleted(index);
                     start.items -= len;
                     if BRANCHLESS_SCAN {
-                        // As the forward scan below: a tombstone's visible length masked to 0.
-                        start.chars -= len & usize::from(deleted).wrapping_sub(1);
+                        // As the forward scan below.
+                        start.chars -= visible_len_masked(len, deleted);
                     } else if !deleted {
                         start.chars -= len;
                     }
@@ -856,7 +863,7 @@ impl<S: SpanLayout, const CAP: usize, const MAX_ITEMS: usize, const RESERVE: boo
             // flag as a mask): it can never be where `pos_chars` is, since `start.chars <=
             // pos_chars` all along, so only the exit branch is left.
             self.scan(first, |index, len, deleted| {
-                let visible = len & usize::from(deleted).wrapping_sub(1);
+                let visible = visible_len_masked(len, deleted);
                 if pos_chars < start.chars + visible {
                     return Some((index, (pos_chars - start.chars) as u32, start));
                 }
