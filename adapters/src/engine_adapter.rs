@@ -83,6 +83,8 @@ const NOTES: &str = "our engine: keeps its full op log (can export ops and merge
 const NOTES_BUFFERED: &str = "our engine: keeps its full op log (can export ops and merge); buffers the current typing (and delete) run, applied before any read and inside the timed region, logging the same ops as unbuffered";
 const NOTES_LAZY_IDS: &str = "our engine: keeps its full op log (can export ops and merge); buffers the current typing (and delete) run, applied before any read and inside the timed region, logging the same ops as unbuffered; builds its id -> leaf table on the first lookup (a peer's op), so a replica that only types never builds it";
 
+const NOTES_LAZY_ITEMS: &str = "our engine: keeps its full history (can export ops and merge): while the history is linear (no peer's ops), as the text and its edits by position, as diamond-types does, and builds its CRDT items and op log from them on the first export or merge (outside the local workload's timing; the remote and concurrent workloads include it)";
+
 fn info<S: Step>(name: &'static str, label: &'static str) -> SubjectInfo {
     SubjectInfo {
         name,
@@ -90,7 +92,9 @@ fn info<S: Step>(name: &'static str, label: &'static str) -> SubjectInfo {
         kind: Kind::Engine,
         unit: PosUnit::CodePoint,
         version: "this repository",
-        notes: if S::INFO.flags.contains(&"lazy-id-index") {
+        notes: if S::INFO.flags.contains(&"lazy-items") {
+            NOTES_LAZY_ITEMS
+        } else if S::INFO.flags.contains(&"lazy-id-index") {
             NOTES_LAZY_IDS
         } else if S::INFO.flags.contains(&"buffered-inserts") {
             NOTES_BUFFERED
@@ -105,10 +109,10 @@ fn info<S: Step>(name: &'static str, label: &'static str) -> SubjectInfo {
 /// The subject record of an ablation variant: the best step's, with the variant's name.
 fn ablation_info(name: &'static str) -> SubjectInfo {
     let mut info = info::<engine::Best>(name, name);
-    if name.ends_with("-without-buffering") {
-        info.notes = NOTES;
-    } else if name.ends_with("-without-lazy-id-index") {
-        info.notes = NOTES_BUFFERED;
+    // Every variant but the one without it builds its items lazily, like the best step; only
+    // that one is timed with its CRDT state (and buffer and lazy id table) from the start.
+    if name.ends_with("-without-lazy-items") {
+        info.notes = NOTES_LAZY_IDS;
     }
     info
 }

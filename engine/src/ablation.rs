@@ -13,6 +13,7 @@
 
 use crate::buffered::Buffered;
 use crate::doc::Doc;
+use crate::lazy::Lazy;
 use crate::log_entries::ChunkedEntries;
 use crate::log_entries::LeanEntries;
 use crate::structure::btree::BTreeIndex;
@@ -65,66 +66,67 @@ type SpansWith<
 > = Spans<IdSpan, CAP, MAX_ITEMS, false, BACK_HINT, false, false, TEXT, ID_HINT, BRANCHLESS_SCAN>;
 
 /// `Best`, written out from its parts, so that each variant below differs from it in one place.
-pub type BestAgain = BestBuffer<StoreWith<SpansWith<64, 2048>>>;
+pub type BestAgain = Lazy<BestBuffer<StoreWith<SpansWith<64, 2048>>>>;
 
 /// Without `buffered-inserts` (and so without `buffered-deletes`, which extends that buffer;
 /// `known-length` belongs to the buffer too): the document itself.
-pub type WithoutBuffering = Doc<BestStore, true, BestEntries, false, true, true, true>;
+pub type WithoutBuffering = Lazy<Doc<BestStore, true, BestEntries, false, true, true, true>>;
 /// Without `buffered-deletes`: only typing runs are buffered.
-pub type WithoutBufferedDeletes = Buffered<BestStore, false, true, true, BestEntries, false, true, true, true>;
+pub type WithoutBufferedDeletes = Lazy<Buffered<BestStore, false, true, true, BestEntries, false, true, true, true>>;
 /// Without `log-backspace-runs`: a backspace is its own log entry.
 /// (`backward-ops` has nothing to send then: the log has no backward runs.)
-pub type WithoutLogBackspaceRuns = Buffered<BestStore, true, false, true, BestEntries, false, true, true, true>;
+pub type WithoutLogBackspaceRuns = Lazy<Buffered<BestStore, true, false, true, BestEntries, false, true, true, true>>;
 /// Without `known-length`: the buffer reads the length through the document.
-pub type WithoutKnownLength = Buffered<BestStore, true, true, false, BestEntries, false, true, true, true>;
+pub type WithoutKnownLength = Lazy<Buffered<BestStore, true, true, false, BestEntries, false, true, true, true>>;
 /// Without `lazy-id-index`: the id table is kept from the first keystroke.
-pub type WithoutLazyIdIndex = BestBuffer<StoreWith<SpansWith<64, 2048>, BTreeIndex<16>, FlatIdIndex>>;
+pub type WithoutLazyIdIndex = Lazy<BestBuffer<StoreWith<SpansWith<64, 2048>, BTreeIndex<16>, FlatIdIndex>>>;
 /// Without `deferred-counts`: every edit updates the B-tree's counts up to the root.
-pub type WithoutDeferredCounts =
-    BestBuffer<StoreWith<SpansWith<64, 2048>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, true, false>>;
+pub type WithoutDeferredCounts = Lazy<BestBuffer<StoreWith<SpansWith<64, 2048>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, true, false>>>;
 /// Without `cursor-cache`: every lookup starts at the root.
-pub type WithoutCursorCache =
-    BestBuffer<StoreWith<SpansWith<64, 2048>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, false, true>>;
+pub type WithoutCursorCache = Lazy<BestBuffer<StoreWith<SpansWith<64, 2048>, BTreeIndex<16>, LazyIdIndex<FlatIdIndex>, false, true>>>;
 /// Without `btree`: the leaves' counts in a Fenwick tree over a chunk list (s05-s07's index).
-pub type WithoutBTree = BestBuffer<StoreWith<SpansWith<64, 2048>, FenwickIndex>>;
+pub type WithoutBTree = Lazy<BestBuffer<StoreWith<SpansWith<64, 2048>, FenwickIndex>>>;
 /// Without `spans`: one entry per char, 64 per leaf (s01-s02's leaves; an item keeps its char
 /// and origins, as those leaves have no form without, so `text-in-log` and `origins-in-log`
 /// go with it).
-pub type WithoutSpans = BestBuffer<StoreWith<CharItems<64>>>;
+pub type WithoutSpans = Lazy<BestBuffer<StoreWith<CharItems<64>>>>;
 /// Without `leaf=64`: 32 spans per leaf.
-pub type WithoutLeaf64 = BestBuffer<StoreWith<SpansWith<32, 2048>>>;
+pub type WithoutLeaf64 = Lazy<BestBuffer<StoreWith<SpansWith<32, 2048>>>>;
 /// Without `max-items=2048`: 1024 items per leaf.
-pub type WithoutMaxItems2048 = BestBuffer<StoreWith<SpansWith<64, 1024>>>;
+pub type WithoutMaxItems2048 = Lazy<BestBuffer<StoreWith<SpansWith<64, 1024>>>>;
 /// Without `back-hint`: a char before the entry hint is looked for from the leaf's start.
-pub type WithoutBackHint = BestBuffer<StoreWith<SpansWith<64, 2048, false>>>;
+pub type WithoutBackHint = Lazy<BestBuffer<StoreWith<SpansWith<64, 2048, false>>>>;
 /// Without `lean-log`: the op log's 80-byte entries in chunks of 4,096 (s45's log).
-pub type WithoutLeanLog = Buffered<BestStore, true, true, true, ChunkedEntries, false, true, true, true>;
+pub type WithoutLeanLog = Lazy<Buffered<BestStore, true, true, true, ChunkedEntries, false, true, true, true>>;
 /// Without `backward-ops`: a backspace run is sent as one op per char (s34). The ablation
 /// times local replay, which sends nothing: this flag shows in the remote workload.
-pub type WithoutBackwardOps = Buffered<BestStore, true, true, true, BestEntries, false, false, true, true>;
+pub type WithoutBackwardOps = Lazy<Buffered<BestStore, true, true, true, BestEntries, false, false, true, true>>;
 /// Without `text-in-log`: the leaves keep their items' chars (as s39's; origins still in the log).
-pub type WithoutTextInLog = BestBuffer<StoreWith<SpansWith<64, 2048, true, true>>>;
+pub type WithoutTextInLog = Lazy<BestBuffer<StoreWith<SpansWith<64, 2048, true, true>>>>;
 /// Without `origins-in-log`: the spans keep their origins (s40's store, but sized to their
 /// contents as s48's).
-pub type WithoutOriginsInLog = BestBuffer<StoreWith<Spans<WideSpan, 64, 2048, false, true, false, false, false, true, true>>>;
+pub type WithoutOriginsInLog = Lazy<BestBuffer<StoreWith<Spans<WideSpan, 64, 2048, false, true, false, false, false, true, true>>>>;
 /// Without `planned-kind-bits`: checking a batch searches its planned ops for an origin's or
 /// a target's kind (s42). Local replay checks no batch: this flag shows in the remote workload.
-pub type WithoutPlannedKindBits = Buffered<BestStore, true, true, true, BestEntries, false, true, false, true>;
+pub type WithoutPlannedKindBits = Lazy<Buffered<BestStore, true, true, true, BestEntries, false, true, false, true>>;
 /// Without `lean-leaves`: split-off leaves keep the capacity of the leaf they came from, and
 /// a full span array grows straight to its full size (s46's leaves: `leaf-reserve` and
 /// `full-spans` back).
-pub type WithoutLeanLeaves = BestBuffer<StoreWith<Spans<IdSpan, 64, 2048, true, true, false, true, false, true, true>>>;
+pub type WithoutLeanLeaves = Lazy<BestBuffer<StoreWith<Spans<IdSpan, 64, 2048, true, true, false, true, false, true, true>>>>;
 /// Without `id-addressed-apply`: a peer's op is applied at an item index found first (s44).
 /// Local replay applies no peer's ops: this flag shows in the remote workload.
-pub type WithoutIdAddressedApply = Buffered<BestStore, true, true, true, BestEntries, false, true, true, false>;
+pub type WithoutIdAddressedApply = Lazy<Buffered<BestStore, true, true, true, BestEntries, false, true, true, false>>;
 
 /// Without `id-hint`: a lookup by id scans its leaf from the first span (s48's store).
 /// Local replay looks nothing up by id: this flag shows in the remote workload.
-pub type WithoutIdHint = BestBuffer<StoreWith<SpansWith<64, 2048, true, false, false>>>;
+pub type WithoutIdHint = Lazy<BestBuffer<StoreWith<SpansWith<64, 2048, true, false, false>>>>;
 
 /// Without `branchless-scan`: the scan for a position branches on each span's tombstone flag
 /// (s50's store).
-pub type WithoutBranchlessScan = BestBuffer<StoreWith<SpansWith<64, 2048, true, false, true, false>>>;
+pub type WithoutBranchlessScan = Lazy<BestBuffer<StoreWith<SpansWith<64, 2048, true, false, true, false>>>>;
+
+/// Without `lazy-items`: the CRDT items and op log kept from the first keystroke (s53).
+pub type WithoutLazyItems = BestBuffer<StoreWith<SpansWith<64, 2048>>>;
 
 /// Every variant, in the order [`for_each_ablation!`](crate::for_each_ablation) lists them.
 pub const ABLATIONS: &[Ablation] = &[
@@ -149,6 +151,7 @@ pub const ABLATIONS: &[Ablation] = &[
     Ablation { flag: "id-addressed-apply", name: "best-without-id-addressed-apply", instead: "a peer's ops applied at an item index found first (local replay applies none)" },
     Ablation { flag: "id-hint", name: "best-without-id-hint", instead: "a lookup by id scans its leaf from the start (local replay looks up no id)" },
     Ablation { flag: "branchless-scan", name: "best-without-branchless-scan", instead: "the scan for a position branches on each span's tombstone flag" },
+    Ablation { flag: "lazy-items", name: "best-without-lazy-items", instead: "CRDT items and op log kept from the first keystroke (s53)" },
 ];
 
 /// Calls `$callback!(Type, "best-without-<flag>")` for every variant of the ablation, in the
@@ -177,6 +180,7 @@ macro_rules! for_each_ablation {
         $callback!($crate::ablation::WithoutIdAddressedApply, "best-without-id-addressed-apply");
         $callback!($crate::ablation::WithoutIdHint, "best-without-id-hint");
         $callback!($crate::ablation::WithoutBranchlessScan, "best-without-branchless-scan");
+        $callback!($crate::ablation::WithoutLazyItems, "best-without-lazy-items");
     };
 }
 

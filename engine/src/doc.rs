@@ -927,7 +927,7 @@ pub(crate) fn panic_delete_out_of_range(pos_chars: usize, len_chars: usize, doc_
 #[track_caller]
 #[cold]
 #[inline(never)]
-fn panic_slice_out_of_range(range_chars: Range<usize>, len_chars: usize) -> ! {
+pub(crate) fn panic_slice_out_of_range(range_chars: Range<usize>, len_chars: usize) -> ! {
     panic!("slice {range_chars:?} is out of range for a document of {len_chars} chars")
 }
 

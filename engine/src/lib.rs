@@ -33,6 +33,7 @@ pub mod doc;
 pub mod encoding;
 mod entry_runs;
 mod id;
+pub mod lazy;
 pub mod log_entries;
 mod oplog;
 mod ops;

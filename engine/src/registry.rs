@@ -122,6 +122,7 @@ pub const STEPS: &[StepInfo] = &[
     steps::s52_leaf_128::S52Leaf128::INFO,
     steps::s53_branchless_scan::S53BranchlessScan::INFO,
     steps::s54_branchless_descent::S54BranchlessDescent::INFO,
+    steps::s55_lazy_items::S55LazyItems::INFO,
 ];
 
 /// Every step, in log order (with the `all-steps` feature; without it, only [`Best`]).
@@ -129,7 +130,7 @@ pub const STEPS: &[StepInfo] = &[
 pub const STEPS: &[StepInfo] = &[Best::INFO];
 
 /// The fastest kept step: what the harness calls `engine`.
-pub type Best = steps::s53_branchless_scan::S53BranchlessScan;
+pub type Best = steps::s55_lazy_items::S55LazyItems;
 
 /// Calls `$callback!(StepType, "step-name")` for every registered step, in log order.
 ///
@@ -207,6 +208,7 @@ macro_rules! for_each_step {
         $callback!($crate::steps::s52_leaf_128::S52Leaf128, "s52-leaf-128");
         $callback!($crate::steps::s53_branchless_scan::S53BranchlessScan, "s53-branchless-scan");
         $callback!($crate::steps::s54_branchless_descent::S54BranchlessDescent, "s54-branchless-descent");
+        $callback!($crate::steps::s55_lazy_items::S55LazyItems, "s55-lazy-items");
     };
 }
 
@@ -215,6 +217,6 @@ macro_rules! for_each_step {
 #[macro_export]
 macro_rules! for_each_step {
     ($callback:ident) => {
-        $callback!($crate::Best, "s53-branchless-scan");
+        $callback!($crate::Best, "s55-lazy-items");
     };
 }

@@ -58,3 +58,4 @@ pub mod s51_leaf_32;
 pub mod s52_leaf_128;
 pub mod s53_branchless_scan;
 pub mod s54_branchless_descent;
+pub mod s55_lazy_items;

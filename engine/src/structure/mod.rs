@@ -3,6 +3,7 @@
 //! parameters; see [`crate::steps`].
 
 pub mod btree;
+pub mod gap_text;
 pub mod id_index;
 pub mod index;
 pub mod leaf;

@@ -1,0 +1,525 @@
+//! [`Lazy`]: a replica that builds its CRDT state only when something needs it (s55's
+//! `lazy-items`).
+//!
+//! While a replica's history is linear (its own edits, and agent changes between them: no
+//! peer's ops), its document is a function of the edits' positions alone: replaying them in
+//! order rebuilds every item, origin and op exactly. So until it must, the wrapper keeps only
+//! the text (a [`GapText`]) and the edits by position ([`History`]), the same information
+//! diamond-types keeps for local editing (its op log is positional, and it builds CRDT state
+//! only to merge concurrent edits). The first time something needs CRDT state, it replays the
+//! history into the wrapped document `D`:
+//!
+//! - an export, `version` or `frontier` (read-only: the built document is kept beside the
+//!   history, and the next edit takes it over);
+//! - integrating a peer's ops, or merging (the replica becomes a full one and stays one).
+//!
+//! So the cost of building items moves from every keystroke to the first sync, where it is one
+//! replay of the history through `D` (as fast as `D`'s local replay). A replica that syncs
+//! often becomes a full one at its first sync; the `remote`, `load` and concurrent workloads
+//! measure that path, the `local` workload this one.
+//!
+//! Invisible: the history is replayed through `D`'s own `insert`, `delete` and `set_agent`,
+//! as the edits came (runs merged only where `D`'s own buffer merges them: typing, the delete
+//! key, and backspace runs, which are replayed as backspaces), so the built document's op log
+//! is exactly the one `D` builds from the same edits. The `traces` tests compare whole op logs
+//! on every trace, and the tests below on random sessions.
+
+use std::cell::OnceCell;
+use std::ops::Range;
+
+use crate::doc::count_chars;
+use crate::doc::panic_delete_out_of_range;
+use crate::doc::panic_insert_out_of_range;
+use crate::doc::panic_slice_out_of_range;
+use crate::ops::IntegrateError;
+use crate::ops::OpBatch;
+use crate::ops::Version;
+use crate::structure::gap_text::GapText;
+use crate::ImportError;
+use crate::TextCrdt;
+
+/// One edit of a linear history, by position. Positions and lengths in chars.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Edit {
+    /// Insert the history's text up to byte `text_end` (from the previous insert's end).
+    Insert { pos_chars: u32, len_chars: u32, text_end: u32 },
+    /// Delete chars `pos_chars .. pos_chars + len_chars` (one delete, or delete-key presses).
+    Delete { pos_chars: u32, len_chars: u32 },
+    /// Backspaces: chars `pos_chars + len_chars - 1` down to `pos_chars`, one at a time.
+    Backspaces { pos_chars: u32, len_chars: u32 },
+    /// Edit on as the history's agent number `agent` (`set_agent` or `fork`).
+    SetAgent { agent: u32 },
+}
+
+/// A linear history: the edits, their inserted text, and the agents that made them.
+#[derive(Clone, Debug)]
+struct History {
+    edits: Vec<Edit>,
+    /// Every insert's text, in order.
+    text: String,
+    /// The first edits' agent, then each `SetAgent`'s.
+    agents: Vec<String>,
+}
+
+impl History {
+    fn new(agent: &str) -> History {
+        History { edits: Vec::new(), text: String::new(), agents: vec![agent.to_owned()] }
+    }
+
+    /// Records an insert; `false` (recording nothing) if a number does not fit a `u32`.
+    #[inline]
+    fn insert(&mut self, pos_chars: usize, text: &str, len_chars: usize) -> bool {
+        let Some(text_end) = self.text.len().checked_add(text.len()).and_then(|end| u32::try_from(end).ok()) else {
+            return false;
+        };
+        if let Some(Edit::Insert { pos_chars: start, len_chars: run, text_end: end }) = self.edits.last_mut() {
+            // Typing: right after the last insert. `D`'s buffer takes it into the same run.
+            if pos_chars == (*start + *run) as usize {
+                let Ok(new_run) = u32::try_from(*run as usize + len_chars) else { return false };
+                *run = new_run;
+                *end = text_end;
+                self.text.push_str(text);
+                return true;
+            }
+        }
+        let (Ok(pos_chars), Ok(len_chars)) = (u32::try_from(pos_chars), u32::try_from(len_chars)) else {
+            return false;
+        };
+        self.edits.push(Edit::Insert { pos_chars, len_chars, text_end });
+        self.text.push_str(text);
+        true
+    }
+
+    /// Records a delete; `false` (recording nothing) if a number does not fit a `u32`.
+    /// Merges as `Buffered::delete` does, so that a replay logs what the edits logged.
+    #[inline]
+    fn delete(&mut self, pos_chars: usize, len_chars: usize) -> bool {
+        let (Ok(pos), Ok(len)) = (u32::try_from(pos_chars), u32::try_from(len_chars)) else {
+            return false;
+        };
+        match self.edits.last_mut() {
+            // The delete key: the next chars, at the same place.
+            Some(Edit::Delete { pos_chars: start, len_chars: run }) if *start == pos => {
+                let Some(new_run) = run.checked_add(len) else { return false };
+                *run = new_run;
+                return true;
+            }
+            // Backspace after a one-char delete: the pair becomes a backspace run.
+            Some(&mut Edit::Delete { pos_chars: start, len_chars: 1 }) if len == 1 && pos + 1 == start => {
+                *self.edits.last_mut().expect("matched") = Edit::Backspaces { pos_chars: pos, len_chars: 2 };
+                return true;
+            }
+            Some(Edit::Backspaces { pos_chars: start, len_chars: run }) if len == 1 && pos + 1 == *start => {
+                let Some(new_run) = run.checked_add(1) else { return false };
+                *start = pos;
+                *run = new_run;
+                return true;
+            }
+            _ => {}
+        }
+        self.edits.push(Edit::Delete { pos_chars: pos, len_chars: len });
+        true
+    }
+
+    fn set_agent(&mut self, agent: &str) {
+        if self.edits.is_empty() {
+            // No edit was made as the old agent: nothing to replay it for.
+            self.agents.clear();
+            self.agents.push(agent.to_owned());
+            return;
+        }
+        self.edits.push(Edit::SetAgent { agent: self.agents.len() as u32 });
+        self.agents.push(agent.to_owned());
+    }
+
+    /// The document these edits make: each replayed through `D`'s own API, in order.
+    fn replay<D: TextCrdt>(&self) -> D {
+        let mut doc = D::new(&self.agents[0]);
+        let mut text_start = 0;
+        for edit in &self.edits {
+            match *edit {
+                Edit::Insert { pos_chars, text_end, .. } => {
+                    doc.insert(pos_chars as usize, &self.text[text_start..text_end as usize]);
+                    text_start = text_end as usize;
+                }
+                Edit::Delete { pos_chars, len_chars } => doc.delete(pos_chars as usize, len_chars as usize),
+                Edit::Backspaces { pos_chars, len_chars } => {
+                    for offset in (0..len_chars).rev() {
+                        doc.delete((pos_chars + offset) as usize, 1);
+                    }
+                }
+                Edit::SetAgent { agent } => doc.set_agent(&self.agents[agent as usize]),
+            }
+        }
+        doc
+    }
+
+    fn assert_invariants(&self) {
+        assert!(!self.agents.is_empty(), "a history without its first agent");
+        let mut text_end = 0;
+        let mut set_agents = 0;
+        for edit in &self.edits {
+            match *edit {
+                Edit::Insert { len_chars, text_end: end, .. } => {
+                    assert!(end as usize > text_end, "an empty insert in the history");
+                    assert_eq!(count_chars(&self.text[text_end..end as usize]), len_chars as usize, "insert length");
+                    text_end = end as usize;
+                }
+                Edit::Delete { len_chars, .. } => assert!(len_chars > 0, "an empty delete in the history"),
+                Edit::Backspaces { len_chars, .. } => assert!(len_chars >= 2, "a backspace run shorter than 2"),
+                Edit::SetAgent { agent } => {
+                    set_agents += 1;
+                    assert_eq!(agent as usize, set_agents, "agent numbers out of order");
+                }
+            }
+        }
+        assert_eq!(text_end, self.text.len(), "text no insert owns");
+        assert_eq!(set_agents + 1, self.agents.len(), "agents no edit names");
+    }
+}
+
+/// The replica while its history is linear.
+#[derive(Debug)]
+struct Linear<D> {
+    text: GapText,
+    history: History,
+    /// `D` built from the history by a read that needed it (an export, a version), kept until
+    /// the next edit, which takes it over.
+    built: OnceCell<D>,
+}
+
+#[derive(Debug)]
+enum State<D> {
+    Linear(Linear<D>),
+    Full(D),
+}
+
+/// A document `D` whose CRDT state is built on first need; see the [module docs](self).
+#[derive(Debug)]
+pub struct Lazy<D> {
+    state: State<D>,
+    /// The agent name, so that [`TextCrdt::agent`] can hand out a `&str` in either state.
+    agent: String,
+}
+
+impl<D: TextCrdt> Lazy<D> {
+    /// The full document, built first if the history is still linear.
+    fn full_ref(&self) -> &D {
+        match &self.state {
+            State::Linear(linear) => linear.built.get_or_init(|| linear.history.replay()),
+            State::Full(doc) => doc,
+        }
+    }
+
+    /// The full document, for writing: from here on the replica is a full one.
+    #[cold]
+    #[inline(never)]
+    fn become_full(&mut self) -> &mut D {
+        if let State::Linear(linear) = &mut self.state {
+            let doc = linear.built.take().unwrap_or_else(|| linear.history.replay());
+            self.state = State::Full(doc);
+        }
+        match &mut self.state {
+            State::Full(doc) => doc,
+            State::Linear(_) => unreachable!("just made full"),
+        }
+    }
+
+    /// The linear state to edit, unless the replica is full, or a read built `D` (which then
+    /// takes over: keeping both in step would cost what building saved).
+    #[inline]
+    fn linear_mut(&mut self) -> Option<&mut Linear<D>> {
+        match &mut self.state {
+            State::Linear(linear) if linear.built.get().is_none() => Some(linear),
+            _ => None,
+        }
+    }
+
+    /// Whether the history is still linear and `D` has not been built (for tests and
+    /// reports).
+    pub fn is_linear(&self) -> bool {
+        matches!(&self.state, State::Linear(linear) if linear.built.get().is_none())
+    }
+}
+
+impl<D: TextCrdt> TextCrdt for Lazy<D> {
+    fn new(agent: &str) -> Self {
+        Lazy {
+            state: State::Linear(Linear { text: GapText::default(), history: History::new(agent), built: OnceCell::new() }),
+            agent: agent.to_owned(),
+        }
+    }
+
+    fn agent(&self) -> &str {
+        &self.agent
+    }
+
+    fn set_agent(&mut self, agent: &str) {
+        match self.linear_mut() {
+            Some(linear) => linear.history.set_agent(agent),
+            None => self.become_full().set_agent(agent),
+        }
+        self.agent = agent.to_owned();
+    }
+
+    #[track_caller]
+    #[inline]
+    fn insert(&mut self, pos_chars: usize, text: &str) {
+        let Some(linear) = self.linear_mut() else {
+            return self.become_full().insert(pos_chars, text);
+        };
+        let len_chars = linear.text.len_chars();
+        if pos_chars > len_chars {
+            panic_insert_out_of_range(pos_chars, len_chars);
+        }
+        if text.is_empty() {
+            return;
+        }
+        let text_chars = count_chars(text);
+        if !linear.history.insert(pos_chars, text, text_chars) {
+            // Past what the history's u32s hold (4 GiB of text): the full document has no
+            // such limit.
+            return self.become_full().insert(pos_chars, text);
+        }
+        linear.text.insert(pos_chars, text, text_chars);
+    }
+
+    #[track_caller]
+    #[inline]
+    fn delete(&mut self, pos_chars: usize, len_chars: usize) {
+        let Some(linear) = self.linear_mut() else {
+            return self.become_full().delete(pos_chars, len_chars);
+        };
+        let doc_len_chars = linear.text.len_chars();
+        if pos_chars.checked_add(len_chars).is_none_or(|end| end > doc_len_chars) {
+            panic_delete_out_of_range(pos_chars, len_chars, doc_len_chars);
+        }
+        if len_chars == 0 {
+            return;
+        }
+        if !linear.history.delete(pos_chars, len_chars) {
+            return self.become_full().delete(pos_chars, len_chars);
+        }
+        linear.text.delete(pos_chars, len_chars);
+    }
+
+    fn len_chars(&self) -> usize {
+        match &self.state {
+            State::Linear(linear) => linear.text.len_chars(),
+            State::Full(doc) => doc.len_chars(),
+        }
+    }
+
+    fn text(&self) -> String {
+        match &self.state {
+            State::Linear(linear) => linear.text.to_string_all(),
+            State::Full(doc) => doc.text(),
+        }
+    }
+
+    fn slice(&self, range_chars: Range<usize>) -> String {
+        match &self.state {
+            State::Linear(linear) => {
+                let len_chars = linear.text.len_chars();
+                if range_chars.start > range_chars.end || range_chars.end > len_chars {
+                    panic_slice_out_of_range(range_chars, len_chars);
+                }
+                linear.text.slice(range_chars)
+            }
+            State::Full(doc) => doc.slice(range_chars),
+        }
+    }
+
+    fn fork(&self, agent: &str) -> Self {
+        let state = match &self.state {
+            State::Linear(linear) => {
+                // A fork is a copy that edits on as `agent`: its history says so.
+                let mut history = linear.history.clone();
+                history.set_agent(agent);
+                State::Linear(Linear { text: linear.text.clone(), history, built: OnceCell::new() })
+            }
+            State::Full(doc) => State::Full(doc.fork(agent)),
+        };
+        Lazy { state, agent: agent.to_owned() }
+    }
+
+    fn version(&self) -> Version {
+        self.full_ref().version()
+    }
+
+    fn frontier(&self) -> Vec<(String, u32)> {
+        self.full_ref().frontier()
+    }
+
+    fn ops_since(&self, since: &Version) -> OpBatch {
+        self.full_ref().ops_since(since)
+    }
+
+    fn integrate(&mut self, ops: &OpBatch) -> Result<(), IntegrateError> {
+        self.become_full().integrate(ops)
+    }
+
+    fn integrate_encoded(&mut self, bytes: &[u8]) -> Result<(), ImportError> {
+        self.become_full().integrate_encoded(bytes)
+    }
+
+    fn merge(&mut self, other: &Self) {
+        let other = other.full_ref();
+        self.become_full().merge(other);
+    }
+
+    fn assert_invariants(&self) {
+        match &self.state {
+            State::Linear(linear) => {
+                linear.text.assert_invariants();
+                linear.history.assert_invariants();
+                assert_eq!(linear.history.agents.last().map(String::as_str), Some(self.agent.as_str()), "the agent name copy is stale");
+                // The history makes this text, and a valid document.
+                let replayed: D = linear.history.replay();
+                replayed.assert_invariants();
+                assert_eq!(replayed.text(), linear.text.to_string_all(), "the history does not make the text");
+                if let Some(built) = linear.built.get() {
+                    assert_eq!(built.text(), replayed.text(), "the built document is stale");
+                }
+            }
+            State::Full(doc) => {
+                doc.assert_invariants();
+                assert_eq!(doc.agent(), self.agent, "the agent name copy is stale");
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        if let State::Full(doc) = &mut self.state {
+            doc.flush();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Lazy against the document it wraps, on seeded random sessions shaped like typing, with
+    //! reads, forks, exports and merges at random moments: same texts, same whole op logs.
+
+    use rand::rngs::SmallRng;
+    use rand::Rng;
+    use rand::SeedableRng;
+
+    use super::*;
+    use crate::steps::s53_branchless_scan::S53BranchlessScan as Inner;
+
+    fn random_edit<A: TextCrdt, B: TextCrdt>(rng: &mut SmallRng, a: &mut A, b: &mut B, caret: &mut usize) {
+        let len = a.len_chars();
+        assert_eq!(len, b.len_chars());
+        if rng.gen_bool(0.1) || *caret > len {
+            *caret = rng.gen_range(0..=len);
+        }
+        match rng.gen_range(0..10) {
+            0..=5 => {
+                let text = ["a", "bc", "é", "🙂", "xyz", "\n"][rng.gen_range(0..6)];
+                a.insert(*caret, text);
+                b.insert(*caret, text);
+                *caret += text.chars().count();
+            }
+            6 | 7 if *caret > 0 => {
+                // Backspace.
+                *caret -= 1;
+                a.delete(*caret, 1);
+                b.delete(*caret, 1);
+            }
+            _ if *caret < len => {
+                // Delete key, sometimes several chars.
+                let n = rng.gen_range(1..=(len - *caret).min(3));
+                a.delete(*caret, n);
+                b.delete(*caret, n);
+            }
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn lazy_logs_exactly_what_the_document_logs() {
+        for seed in 0..30 {
+            let mut rng = SmallRng::seed_from_u64(seed);
+            let mut lazy = Lazy::<Inner>::new("alice");
+            let mut plain = Inner::new("alice");
+            let mut caret = 0;
+            for step in 0..400 {
+                random_edit(&mut rng, &mut lazy, &mut plain, &mut caret);
+                match rng.gen_range(0..200) {
+                    0 => {
+                        let agent = format!("agent-{step}");
+                        lazy.set_agent(&agent);
+                        plain.set_agent(&agent);
+                    }
+                    1 => {
+                        let agent = format!("fork-{step}");
+                        lazy = lazy.fork(&agent);
+                        plain = plain.fork(&agent);
+                    }
+                    // A read that builds the document; the next edit takes it over.
+                    2 => assert_eq!(lazy.version(), plain.version(), "seed {seed}, step {step}"),
+                    3 => assert_eq!(lazy.text(), plain.text(), "seed {seed}, step {step}"),
+                    _ => {}
+                }
+            }
+            lazy.assert_invariants();
+            assert_eq!(lazy.text(), plain.text(), "seed {seed}");
+            assert_eq!(lazy.ops_since(&Version::root()), plain.ops_since(&Version::root()), "seed {seed}: op logs");
+            assert_eq!(lazy.frontier(), plain.frontier(), "seed {seed}");
+        }
+    }
+
+    #[test]
+    fn linear_replicas_merge_as_full_ones() {
+        for seed in 0..20 {
+            let mut rng = SmallRng::seed_from_u64(seed);
+            let mut a = Lazy::<Inner>::new("a");
+            let mut plain_a = Inner::new("a");
+            let mut caret = 0;
+            for _ in 0..50 {
+                random_edit(&mut rng, &mut a, &mut plain_a, &mut caret);
+            }
+            let mut b = a.fork("b");
+            let mut plain_b = plain_a.fork("b");
+            assert!(b.is_linear(), "a fork of a linear replica is linear");
+            let mut caret_b = caret;
+            for _ in 0..50 {
+                random_edit(&mut rng, &mut a, &mut plain_a, &mut caret);
+                random_edit(&mut rng, &mut b, &mut plain_b, &mut caret_b);
+            }
+            a.merge(&b);
+            plain_a.merge(&plain_b);
+            assert!(!a.is_linear(), "a merge makes a replica full");
+            a.assert_invariants();
+            b.assert_invariants();
+            assert_eq!(a.text(), plain_a.text(), "seed {seed}");
+            assert_eq!(a.ops_since(&Version::root()), plain_a.ops_since(&Version::root()), "seed {seed}");
+            // The other way, through the encoded batch a peer would send.
+            let bytes = crate::encoding::encode(&plain_a.ops_since(&b.version()));
+            b.integrate_encoded(&bytes).expect("a peer's ops integrate");
+            assert_eq!(b.text(), a.text(), "seed {seed}: converged");
+        }
+    }
+
+    #[test]
+    fn out_of_range_edits_panic_as_the_documents_do() {
+        for edit in [
+            (|doc: &mut Lazy<Inner>| doc.insert(4, "x")) as fn(&mut Lazy<Inner>),
+            |doc| doc.delete(2, 2),
+            |doc| doc.delete(usize::MAX, 2),
+            |doc| {
+                doc.slice(2..4);
+            },
+        ] {
+            let result = std::panic::catch_unwind(|| {
+                let mut doc = Lazy::<Inner>::new("a");
+                doc.insert(0, "abc");
+                edit(&mut doc);
+            });
+            let message = result.expect_err("out of range must panic");
+            let message = message.downcast_ref::<String>().expect("a formatted message");
+            assert!(message.contains("out of range"), "{message}");
+        }
+    }
+}
