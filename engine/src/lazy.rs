@@ -4,7 +4,7 @@
 //! While a replica's history is linear (its own edits, and agent changes between them: no
 //! peer's ops), its document is a function of the edits' positions alone: replaying them in
 //! order rebuilds every item, origin and op exactly. So until it must, the wrapper keeps only
-//! the text (a [`GapText`]) and the edits by position ([`History`]), the same information
+//! the text (chunks of gap buffers, [`ChunkedText`]) and the edits by position ([`History`]), the same information
 //! diamond-types keeps for local editing (its op log is positional, and it builds CRDT state
 //! only to merge concurrent edits). The first time something needs CRDT state, it replays the
 //! history into the wrapped document `D`:
@@ -25,6 +25,7 @@
 //! on every trace, and the tests below on random sessions.
 
 use std::cell::OnceCell;
+use std::cell::RefCell;
 use std::ops::Range;
 
 use crate::doc::count_chars;
@@ -34,9 +35,13 @@ use crate::doc::panic_slice_out_of_range;
 use crate::ops::IntegrateError;
 use crate::ops::OpBatch;
 use crate::ops::Version;
-use crate::structure::gap_text::GapText;
+use crate::structure::gap_text::ChunkedText;
 use crate::ImportError;
 use crate::TextCrdt;
+
+/// Bytes of a text chunk at most: a chunk's gap moves at most this far for an edit away from
+/// the last one, and a jump steps over about one chunk per this many bytes.
+const TEXT_CHUNK_BYTES: usize = 2048;
 
 /// One edit of a linear history, by position. Positions and lengths in chars.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -181,11 +186,57 @@ impl History {
 /// The replica while its history is linear.
 #[derive(Debug)]
 struct Linear<D> {
-    text: GapText,
+    /// The text, but for the run at the history's end it may not have taken in yet.
+    text: RefCell<Text>,
     history: History,
+    /// Chars in the text with the run applied.
+    len_chars: usize,
     /// `D` built from the history by a read that needed it (an export, a version), kept until
     /// the next edit, which takes it over.
     built: OnceCell<D>,
+}
+
+/// The text and the run of edits it has not taken in yet: typing, or a range being deleted.
+/// One chunk edit per run instead of one per keystroke (as `Buffered` does for `D`), and the
+/// run's text is not copied twice: it is the history's text from `text_start` on.
+#[derive(Clone, Debug, Default)]
+struct Text {
+    chunks: ChunkedText<TEXT_CHUNK_BYTES>,
+    run: Run,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Run {
+    #[default]
+    None,
+    Insert { pos_chars: usize, len_chars: usize, text_start: usize },
+    Delete { pos_chars: usize, len_chars: usize },
+}
+
+impl Text {
+    /// Applies the run (whose inserted text is `history_text[text_start..]`) and empties it.
+    #[inline]
+    fn apply_run(&mut self, history_text: &str) {
+        match std::mem::take(&mut self.run) {
+            Run::None => {}
+            Run::Insert { pos_chars, len_chars, text_start } => {
+                self.chunks.insert(pos_chars, &history_text[text_start..], len_chars);
+            }
+            Run::Delete { pos_chars, len_chars } => self.chunks.delete(pos_chars, len_chars),
+        }
+    }
+}
+
+impl<D> Linear<D> {
+    /// The text with the run applied.
+    fn text(&self) -> std::cell::Ref<'_, ChunkedText<TEXT_CHUNK_BYTES>> {
+        let mut text = self.text.borrow_mut();
+        if text.run != Run::None {
+            text.apply_run(&self.history.text);
+        }
+        drop(text);
+        std::cell::Ref::map(self.text.borrow(), |text| &text.chunks)
+    }
 }
 
 #[derive(Debug)]
@@ -245,7 +296,7 @@ impl<D: TextCrdt> Lazy<D> {
 impl<D: TextCrdt> TextCrdt for Lazy<D> {
     fn new(agent: &str) -> Self {
         Lazy {
-            state: State::Linear(Linear { text: GapText::default(), history: History::new(agent), built: OnceCell::new() }),
+            state: State::Linear(Linear { text: RefCell::default(), history: History::new(agent), len_chars: 0, built: OnceCell::new() }),
             agent: agent.to_owned(),
         }
     }
@@ -268,7 +319,7 @@ impl<D: TextCrdt> TextCrdt for Lazy<D> {
         let Some(linear) = self.linear_mut() else {
             return self.become_full().insert(pos_chars, text);
         };
-        let len_chars = linear.text.len_chars();
+        let len_chars = linear.len_chars;
         if pos_chars > len_chars {
             panic_insert_out_of_range(pos_chars, len_chars);
         }
@@ -276,12 +327,22 @@ impl<D: TextCrdt> TextCrdt for Lazy<D> {
             return;
         }
         let text_chars = count_chars(text);
+        let text_start = linear.history.text.len();
         if !linear.history.insert(pos_chars, text, text_chars) {
             // Past what the history's u32s hold (4 GiB of text): the full document has no
             // such limit.
             return self.become_full().insert(pos_chars, text);
         }
-        linear.text.insert(pos_chars, text, text_chars);
+        linear.len_chars += text_chars;
+        let pending = linear.text.get_mut();
+        if let Run::Insert { pos_chars: start, len_chars: run, .. } = &mut pending.run {
+            if pos_chars == *start + *run {
+                *run += text_chars;
+                return;
+            }
+        }
+        pending.apply_run(&linear.history.text[..text_start]);
+        pending.run = Run::Insert { pos_chars, len_chars: text_chars, text_start };
     }
 
     #[track_caller]
@@ -290,7 +351,7 @@ impl<D: TextCrdt> TextCrdt for Lazy<D> {
         let Some(linear) = self.linear_mut() else {
             return self.become_full().delete(pos_chars, len_chars);
         };
-        let doc_len_chars = linear.text.len_chars();
+        let doc_len_chars = linear.len_chars;
         if pos_chars.checked_add(len_chars).is_none_or(|end| end > doc_len_chars) {
             panic_delete_out_of_range(pos_chars, len_chars, doc_len_chars);
         }
@@ -300,19 +361,35 @@ impl<D: TextCrdt> TextCrdt for Lazy<D> {
         if !linear.history.delete(pos_chars, len_chars) {
             return self.become_full().delete(pos_chars, len_chars);
         }
-        linear.text.delete(pos_chars, len_chars);
+        linear.len_chars -= len_chars;
+        let pending = linear.text.get_mut();
+        if let Run::Delete { pos_chars: start, len_chars: run } = &mut pending.run {
+            // The text needs only the range: chars after it (the delete key) or just before
+            // it (backspace) extend it, whatever order the history keeps.
+            if pos_chars == *start {
+                *run += len_chars;
+                return;
+            }
+            if pos_chars + len_chars == *start {
+                *start = pos_chars;
+                *run += len_chars;
+                return;
+            }
+        }
+        pending.apply_run(&linear.history.text);
+        pending.run = Run::Delete { pos_chars, len_chars };
     }
 
     fn len_chars(&self) -> usize {
         match &self.state {
-            State::Linear(linear) => linear.text.len_chars(),
+            State::Linear(linear) => linear.len_chars,
             State::Full(doc) => doc.len_chars(),
         }
     }
 
     fn text(&self) -> String {
         match &self.state {
-            State::Linear(linear) => linear.text.to_string_all(),
+            State::Linear(linear) => linear.text().to_string_all(),
             State::Full(doc) => doc.text(),
         }
     }
@@ -320,11 +397,11 @@ impl<D: TextCrdt> TextCrdt for Lazy<D> {
     fn slice(&self, range_chars: Range<usize>) -> String {
         match &self.state {
             State::Linear(linear) => {
-                let len_chars = linear.text.len_chars();
+                let len_chars = linear.len_chars;
                 if range_chars.start > range_chars.end || range_chars.end > len_chars {
                     panic_slice_out_of_range(range_chars, len_chars);
                 }
-                linear.text.slice(range_chars)
+                linear.text().slice(range_chars)
             }
             State::Full(doc) => doc.slice(range_chars),
         }
@@ -336,7 +413,8 @@ impl<D: TextCrdt> TextCrdt for Lazy<D> {
                 // A fork is a copy that edits on as `agent`: its history says so.
                 let mut history = linear.history.clone();
                 history.set_agent(agent);
-                State::Linear(Linear { text: linear.text.clone(), history, built: OnceCell::new() })
+                let text = Text { chunks: linear.text().clone(), run: Run::None };
+                State::Linear(Linear { text: RefCell::new(text), history, len_chars: linear.len_chars, built: OnceCell::new() })
             }
             State::Full(doc) => State::Full(doc.fork(agent)),
         };
@@ -371,13 +449,15 @@ impl<D: TextCrdt> TextCrdt for Lazy<D> {
     fn assert_invariants(&self) {
         match &self.state {
             State::Linear(linear) => {
-                linear.text.assert_invariants();
+                let text = linear.text();
+                text.assert_invariants();
+                assert_eq!(text.len_chars(), linear.len_chars, "the known length is stale");
                 linear.history.assert_invariants();
                 assert_eq!(linear.history.agents.last().map(String::as_str), Some(self.agent.as_str()), "the agent name copy is stale");
                 // The history makes this text, and a valid document.
                 let replayed: D = linear.history.replay();
                 replayed.assert_invariants();
-                assert_eq!(replayed.text(), linear.text.to_string_all(), "the history does not make the text");
+                assert_eq!(replayed.text(), text.to_string_all(), "the history does not make the text");
                 if let Some(built) = linear.built.get() {
                     assert_eq!(built.text(), replayed.text(), "the built document is stale");
                 }
@@ -460,6 +540,12 @@ mod tests {
                     // A read that builds the document; the next edit takes it over.
                     2 => assert_eq!(lazy.version(), plain.version(), "seed {seed}, step {step}"),
                     3 => assert_eq!(lazy.text(), plain.text(), "seed {seed}, step {step}"),
+                    4 | 5 => {
+                        let len = plain.len_chars();
+                        let start = rng.gen_range(0..=len);
+                        let end = rng.gen_range(start..=len);
+                        assert_eq!(lazy.slice(start..end), plain.slice(start..end), "seed {seed}, step {step}");
+                    }
                     _ => {}
                 }
             }

@@ -30,19 +30,38 @@ fn is_continuation(byte: u8) -> bool {
     (byte as i8) < -0x40
 }
 
+/// Chars that start in the eight bytes of `word`: its bytes that are not continuation bytes
+/// (0b10xx_xxxx: high bit set, next bit clear).
+#[inline]
+fn chars_starting_in(word: u64) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let continuation = word & HIGH & !((word << 1) & HIGH);
+    8 - continuation.count_ones() as usize
+}
+
+/// Reads the eight bytes at `at`.
+#[inline]
+fn word_at(bytes: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"))
+}
+
 /// Bytes from `from` that hold the next `n_chars` chars of `bytes` (valid UTF-8 from `from`).
 #[inline]
 fn bytes_of_chars_forward(bytes: &[u8], from: usize, mut n_chars: usize) -> usize {
     let mut at = from;
-    // Eight ASCII bytes are eight chars.
-    while n_chars >= 8 {
-        let Some(word) = bytes.get(at..at + 8) else { break };
-        let word = u64::from_le_bytes(word.try_into().expect("8 bytes"));
-        if word & 0x8080_8080_8080_8080 != 0 {
+    // Whole words while they hold fewer chars than are left, so that the byte loop below
+    // always has the last char to find (and with it, the end of that char).
+    while at + 8 <= bytes.len() {
+        let chars = chars_starting_in(word_at(bytes, at));
+        if chars >= n_chars {
             break;
         }
         at += 8;
-        n_chars -= 8;
+        n_chars -= chars;
+    }
+    // A word may have ended inside a char (counted already): skip the rest of it.
+    while at < bytes.len() && is_continuation(bytes[at]) {
+        at += 1;
     }
     while n_chars > 0 {
         at += 1;
@@ -59,13 +78,16 @@ fn bytes_of_chars_forward(bytes: &[u8], from: usize, mut n_chars: usize) -> usiz
 #[inline]
 fn bytes_of_chars_backward(bytes: &[u8], to: usize, mut n_chars: usize) -> usize {
     let mut at = to;
-    while n_chars >= 8 && at >= 8 {
-        let word = u64::from_le_bytes(bytes[at - 8..at].try_into().expect("8 bytes"));
-        if word & 0x8080_8080_8080_8080 != 0 {
+    // Whole words while they start fewer chars than are left. A word may begin inside a char
+    // whose lead byte is further back: the byte loop below counts that char when it reaches
+    // the lead.
+    while at >= 8 {
+        let chars = chars_starting_in(word_at(bytes, at - 8));
+        if chars >= n_chars {
             break;
         }
         at -= 8;
-        n_chars -= 8;
+        n_chars -= chars;
     }
     while n_chars > 0 {
         at -= 1;
@@ -200,12 +222,204 @@ impl GapText {
         (before, after)
     }
 
+    /// A gap text holding `text` (`text_chars` chars), its gap at the end.
+    pub fn from_str(text: &str, text_chars: usize) -> GapText {
+        let mut new = GapText::default();
+        new.insert(0, text, text_chars);
+        new
+    }
+
+    /// Splits off the chars from `at_chars` on into a new gap text.
+    pub fn split_off(&mut self, at_chars: usize) -> GapText {
+        self.move_gap(at_chars);
+        let after = std::str::from_utf8(&self.buf[self.gap_end..]).expect("the text after the gap is UTF-8");
+        let right = GapText::from_str(after, self.len_chars - at_chars);
+        self.gap_end = self.buf.len();
+        self.len_chars = at_chars;
+        right
+    }
+
     /// Checks that both halves are UTF-8 and the char counts are right. O(n).
     pub fn assert_invariants(&self) {
         assert!(self.gap_start <= self.gap_end && self.gap_end <= self.buf.len(), "gap out of bounds");
         let (before, after) = self.halves();
         assert_eq!(before.chars().count(), self.gap_start_chars, "chars before the gap");
         assert_eq!(before.chars().count() + after.chars().count(), self.len_chars, "chars in all");
+    }
+}
+
+
+/// Text as a list of [`GapText`] chunks of at most `MAX_CHUNK_BYTES` bytes each, with a
+/// cursor at the last chunk edited: an edit moves a gap inside one small chunk, never across
+/// the whole document (a lone gap buffer moved 15M chars over rustcode's far jumps), and finds
+/// its chunk by stepping over chunks' char counts from the cursor (usually zero steps).
+#[derive(Clone, Debug)]
+pub struct ChunkedText<const MAX_CHUNK_BYTES: usize> {
+    /// Never empty: an empty text is one empty chunk. No other chunk is empty.
+    chunks: Vec<GapText>,
+    len_chars: usize,
+    /// The chunk the last edit was in, and the chars in the chunks before it.
+    cursor_chunk: usize,
+    cursor_chars_before: usize,
+}
+
+impl<const MAX_CHUNK_BYTES: usize> Default for ChunkedText<MAX_CHUNK_BYTES> {
+    fn default() -> Self {
+        ChunkedText { chunks: vec![GapText::default()], len_chars: 0, cursor_chunk: 0, cursor_chars_before: 0 }
+    }
+}
+
+impl<const MAX_CHUNK_BYTES: usize> ChunkedText<MAX_CHUNK_BYTES> {
+    /// Number of chars.
+    #[inline]
+    pub fn len_chars(&self) -> usize {
+        self.len_chars
+    }
+
+    /// Heap bytes held (gaps and the chunk list included).
+    pub fn capacity_bytes(&self) -> usize {
+        self.chunks.iter().map(GapText::capacity_bytes).sum::<usize>() + self.chunks.capacity() * std::mem::size_of::<GapText>()
+    }
+
+    /// Moves the cursor to the chunk holding char `pos_chars` (the earlier chunk when
+    /// `pos_chars` is where one ends and the next begins: typing at a chunk's end stays in
+    /// it) and returns the offset of `pos_chars` in it.
+    #[inline]
+    fn locate(&mut self, pos_chars: usize) -> usize {
+        debug_assert!(pos_chars <= self.len_chars);
+        while pos_chars < self.cursor_chars_before {
+            self.cursor_chunk -= 1;
+            self.cursor_chars_before -= self.chunks[self.cursor_chunk].len_chars();
+        }
+        while pos_chars > self.cursor_chars_before + self.chunks[self.cursor_chunk].len_chars() {
+            self.cursor_chars_before += self.chunks[self.cursor_chunk].len_chars();
+            self.cursor_chunk += 1;
+        }
+        pos_chars - self.cursor_chars_before
+    }
+
+    /// Inserts `text` (`text_chars` chars) before char `pos_chars` (checked by the caller).
+    #[inline]
+    pub fn insert(&mut self, pos_chars: usize, text: &str, text_chars: usize) {
+        let mut offset = self.locate(pos_chars);
+        if text.len() > MAX_CHUNK_BYTES / 2 {
+            return self.insert_long(offset, text, text_chars);
+        }
+        // Halve the chunk until the half that holds the place has room (once, unless the
+        // chars' widths differ a lot between the halves).
+        while self.chunks[self.cursor_chunk].len_bytes() + text.len() > MAX_CHUNK_BYTES {
+            let chunk = &mut self.chunks[self.cursor_chunk];
+            let half_chars = chunk.len_chars() / 2;
+            let right = chunk.split_off(half_chars);
+            self.chunks.insert(self.cursor_chunk + 1, right);
+            if offset > half_chars {
+                self.cursor_chars_before += half_chars;
+                self.cursor_chunk += 1;
+                offset -= half_chars;
+            }
+        }
+        self.chunks[self.cursor_chunk].insert(offset, text, text_chars);
+        self.len_chars += text_chars;
+    }
+
+    /// An insert longer than half a chunk: the chunk is split at the place and the text goes
+    /// in between as new chunks of at most half a chunk each.
+    #[cold]
+    #[inline(never)]
+    fn insert_long(&mut self, offset: usize, text: &str, text_chars: usize) {
+        let at = self.cursor_chunk;
+        let right = self.chunks[at].split_off(offset);
+        let mut pieces = Vec::new();
+        let mut rest = text;
+        while !rest.is_empty() {
+            let mut cut = rest.len().min(MAX_CHUNK_BYTES / 2);
+            while !rest.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let piece = &rest[..cut];
+            pieces.push(GapText::from_str(piece, piece.chars().count()));
+            rest = &rest[cut..];
+        }
+        pieces.push(right);
+        self.chunks.splice(at + 1..at + 1, pieces);
+        self.chunks.retain(|chunk| chunk.len_chars() > 0);
+        if self.chunks.is_empty() {
+            self.chunks.push(GapText::default());
+        }
+        self.len_chars += text_chars;
+        self.cursor_chunk = 0;
+        self.cursor_chars_before = 0;
+    }
+
+    /// Deletes chars `pos_chars .. pos_chars + len_chars` (checked by the caller).
+    #[inline]
+    pub fn delete(&mut self, pos_chars: usize, len_chars: usize) {
+        let mut offset = self.locate(pos_chars);
+        let mut remaining = len_chars;
+        while remaining > 0 {
+            let chunk_chars = self.chunks[self.cursor_chunk].len_chars();
+            if offset == chunk_chars {
+                // At the chunk's end: the chars to delete start in the next one.
+                self.cursor_chars_before += chunk_chars;
+                self.cursor_chunk += 1;
+                offset = 0;
+                continue;
+            }
+            let n = remaining.min(chunk_chars - offset);
+            self.chunks[self.cursor_chunk].delete(offset, n);
+            remaining -= n;
+            if self.chunks[self.cursor_chunk].len_chars() == 0 && self.chunks.len() > 1 {
+                self.chunks.remove(self.cursor_chunk);
+                if self.cursor_chunk == self.chunks.len() {
+                    // Removed the last chunk: the cursor goes to the end of the one before.
+                    self.cursor_chunk -= 1;
+                    self.cursor_chars_before -= self.chunks[self.cursor_chunk].len_chars();
+                    offset = self.chunks[self.cursor_chunk].len_chars();
+                }
+            }
+        }
+        self.len_chars -= len_chars;
+    }
+
+    /// The chars in `range_chars` (checked by the caller).
+    pub fn slice(&self, range_chars: Range<usize>) -> String {
+        let mut out = String::new();
+        let mut chunk_start = 0;
+        for chunk in &self.chunks {
+            let chunk_end = chunk_start + chunk.len_chars();
+            let start = range_chars.start.max(chunk_start);
+            let end = range_chars.end.min(chunk_end);
+            if start < end {
+                out.push_str(&chunk.slice(start - chunk_start..end - chunk_start));
+            }
+            chunk_start = chunk_end;
+        }
+        out
+    }
+
+    /// The whole text.
+    pub fn to_string_all(&self) -> String {
+        let mut out = String::new();
+        for chunk in &self.chunks {
+            out.push_str(&chunk.to_string_all());
+        }
+        out
+    }
+
+    /// Checks every chunk, the counts, the cursor and the size bounds. O(n).
+    pub fn assert_invariants(&self) {
+        assert!(!self.chunks.is_empty(), "no chunk");
+        assert!(self.chunks.len() == 1 || self.chunks.iter().all(|chunk| chunk.len_chars() > 0), "an empty chunk among others");
+        for chunk in &self.chunks {
+            chunk.assert_invariants();
+        }
+        assert_eq!(self.chunks.iter().map(GapText::len_chars).sum::<usize>(), self.len_chars, "chars in all");
+        assert!(self.cursor_chunk < self.chunks.len(), "cursor past the chunks");
+        let before: usize = self.chunks[..self.cursor_chunk].iter().map(GapText::len_chars).sum();
+        assert_eq!(before, self.cursor_chars_before, "chars before the cursor");
+        for chunk in &self.chunks {
+            assert!(chunk.len_bytes() <= MAX_CHUNK_BYTES, "a chunk over {MAX_CHUNK_BYTES} bytes");
+        }
     }
 }
 
@@ -219,13 +433,62 @@ mod tests {
 
     const CHARS: &[char] = &['a', 'b', 'x', ' ', 'é', '字', '🙂', '\n'];
 
-    /// Seeded random inserts, deletes and slices, local (near the last edit) and far, against
-    /// a `Vec<char>`.
+    /// What the model test drives: both text types.
+    trait Text: Default {
+        fn insert(&mut self, pos_chars: usize, text: &str, text_chars: usize);
+        fn delete(&mut self, pos_chars: usize, len_chars: usize);
+        fn len_chars(&self) -> usize;
+        fn slice(&self, range_chars: std::ops::Range<usize>) -> String;
+        fn to_string_all(&self) -> String;
+        fn assert_invariants(&self);
+    }
+
+    macro_rules! impl_text {
+        ($ty:ty) => {
+            impl Text for $ty {
+                fn insert(&mut self, pos_chars: usize, text: &str, text_chars: usize) {
+                    <$ty>::insert(self, pos_chars, text, text_chars)
+                }
+                fn delete(&mut self, pos_chars: usize, len_chars: usize) {
+                    <$ty>::delete(self, pos_chars, len_chars)
+                }
+                fn len_chars(&self) -> usize {
+                    <$ty>::len_chars(self)
+                }
+                fn slice(&self, range_chars: std::ops::Range<usize>) -> String {
+                    <$ty>::slice(self, range_chars)
+                }
+                fn to_string_all(&self) -> String {
+                    <$ty>::to_string_all(self)
+                }
+                fn assert_invariants(&self) {
+                    <$ty>::assert_invariants(self)
+                }
+            }
+        };
+    }
+    impl_text!(GapText);
+    impl_text!(ChunkedText<64>);
+    impl_text!(ChunkedText<2048>);
+
     #[test]
     fn gap_text_matches_a_vec_of_chars() {
+        check_against_model::<GapText>();
+    }
+
+    #[test]
+    fn chunked_text_matches_a_vec_of_chars() {
+        // Small chunks: splits, long inserts and emptied chunks all the time.
+        check_against_model::<ChunkedText<64>>();
+        check_against_model::<ChunkedText<2048>>();
+    }
+
+    /// Seeded random inserts, deletes and slices, local (near the last edit) and far, short
+    /// and long, against a `Vec<char>`.
+    fn check_against_model<T: Text>() {
         for seed in 0..40 {
             let mut rng = SmallRng::seed_from_u64(seed);
-            let mut text = GapText::default();
+            let mut text = T::default();
             let mut model: Vec<char> = Vec::new();
             let mut caret = 0usize;
             for step in 0..600 {
@@ -235,7 +498,11 @@ mod tests {
                 }
                 if model.is_empty() || rng.gen_bool(0.6) {
                     // Long runs of ASCII exercise the eight-byte steps.
-                    let len = if rng.gen_bool(0.1) { rng.gen_range(1..40) } else { rng.gen_range(1..4) };
+                    let len = match rng.gen_range(0..20) {
+                        0 => rng.gen_range(1..200),
+                        1 | 2 => rng.gen_range(1..40),
+                        _ => rng.gen_range(1..4),
+                    };
                     let ascii = rng.gen_bool(0.5);
                     let new: String = (0..len)
                         .map(|_| if ascii { 'q' } else { CHARS[rng.gen_range(0..CHARS.len())] })
@@ -247,14 +514,15 @@ mod tests {
                     caret += len;
                 } else {
                     let pos = caret.min(model.len() - 1);
-                    let len = rng.gen_range(1..=(model.len() - pos).min(20));
+                    let max = if rng.gen_bool(0.05) { 300 } else { 20 };
+                    let len = rng.gen_range(1..=(model.len() - pos).min(max));
                     text.delete(pos, len);
                     model.drain(pos..pos + len);
                     caret = pos;
                 }
                 let context = format!("seed {seed}, step {step}");
                 assert_eq!(text.len_chars(), model.len(), "{context}");
-                if step % 50 == 0 {
+                if step % 25 == 0 {
                     text.assert_invariants();
                     assert_eq!(text.to_string_all(), model.iter().collect::<String>(), "{context}");
                     let a = rng.gen_range(0..=model.len());
@@ -264,7 +532,6 @@ mod tests {
             }
             text.assert_invariants();
             assert_eq!(text.to_string_all(), model.iter().collect::<String>());
-            assert_eq!(text.len_bytes(), model.iter().map(|c| c.len_utf8()).sum::<usize>());
         }
     }
 }
