@@ -41,7 +41,7 @@ use crate::TextCrdt;
 
 /// Bytes of a text chunk at most: a chunk's gap moves at most this far for an edit away from
 /// the last one, and a jump steps over about one chunk per this many bytes.
-const TEXT_CHUNK_BYTES: usize = 2048;
+const TEXT_CHUNK_BYTES: usize = 512;
 
 /// One edit of a linear history, by position. Positions and lengths in chars.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
