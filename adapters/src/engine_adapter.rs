@@ -56,9 +56,9 @@ impl<S: engine::TextCrdt> Subject for EngineSubject<S> {
         Ok(())
     }
 
-    const SYNC_FORMAT: &'static str = "engine op batch (engine::encoding, varints, one entry per typing run / delete)";
+    const SYNC_FORMAT: &'static str = "engine op batch (engine::encoding, varints, one entry per typing run / delete); from s55 (lazy-items), a replica whose history is linear sends it as its edits by position (ids and origins are what replaying them makes), as diamond-types sends its positional op log";
     fn export_updates(&mut self) -> Result<Vec<u8>, WorkloadError> {
-        Ok(engine::encoding::encode(&self.0.ops_since(&engine::Version::root())))
+        Ok(self.0.export_encoded(&engine::Version::root()))
     }
     fn import_updates(bytes: &[u8]) -> Result<Self, WorkloadError> {
         let mut doc = S::new("b");
@@ -68,7 +68,7 @@ impl<S: engine::TextCrdt> Subject for EngineSubject<S> {
 
     // The engine has no snapshot format: its saved document is its op log, and loading it
     // replays that log (as `import_updates` does).
-    const SAVE_FORMAT: &'static str = "engine op batch (no snapshot format: loading integrates the whole op log)";
+    const SAVE_FORMAT: &'static str = "engine op batch, or from s55 a linear history by position (no snapshot format: loading integrates the whole op log or takes the history over)";
     fn save(&mut self) -> Result<Vec<u8>, WorkloadError> {
         self.export_updates()
     }

@@ -49,8 +49,9 @@ fn main() {
         }
     }
     let ops = doc.ops_since(&Version::root());
-    // What the remote workload sends: the encoded batch; the timed part decodes it too.
-    let bytes = engine::encoding::encode(&ops);
+    // What the remote workload sends (`export_encoded`): an op batch, or from s55 the history
+    // by position. The timed part decodes it too.
+    let bytes = doc.export_encoded(&Version::root());
     let dt_bytes = dt.oplog.encode(diamond_types::list::encoding::ENCODE_PATCH);
     let mut engine_ms = Vec::new();
     let mut dt_ms = Vec::new();

@@ -857,6 +857,11 @@ impl<S: SeqStore, const LOG_RUNS: bool, E: EntryStore, const FAST_AGENT_HASH: bo
     }
 
     fn integrate_encoded(&mut self, bytes: &[u8]) -> Result<(), ImportError> {
+        if crate::lazy::is_history(bytes) {
+            // A linear history by position (s55's export): its ops, made by replaying it.
+            let batch = crate::lazy::decode_history_as_batch(bytes)?;
+            return Ok(self.integrate(&batch)?);
+        }
         // The same plan as `integrate`'s, fed by the decoder: the ops' text stays in `bytes`.
         let decoder = Decoder::new(bytes)?;
         let agents = decoder.agents().to_vec();

@@ -100,15 +100,15 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
-fn zigzag(delta: i64) -> u64 {
+pub(crate) fn zigzag(delta: i64) -> u64 {
     ((delta << 1) ^ (delta >> 63)) as u64
 }
 
-fn unzigzag(v: u64) -> i64 {
+pub(crate) fn unzigzag(v: u64) -> i64 {
     ((v >> 1) as i64) ^ -((v & 1) as i64)
 }
 
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
@@ -261,22 +261,22 @@ pub fn encode(batch: &OpBatch) -> Vec<u8> {
     out
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
+pub(crate) struct Reader<'a> {
+    pub(crate) bytes: &'a [u8],
+    pub(crate) at: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn err<T>(&self, reason: &'static str) -> Result<T, DecodeError> {
+    pub(crate) fn err<T>(&self, reason: &'static str) -> Result<T, DecodeError> {
         Err(DecodeError { offset: self.at, reason })
     }
 
-    fn remaining(&self) -> usize {
+    pub(crate) fn remaining(&self) -> usize {
         self.bytes.len() - self.at
     }
 
     #[inline]
-    fn byte(&mut self) -> Result<u8, DecodeError> {
+    pub(crate) fn byte(&mut self) -> Result<u8, DecodeError> {
         match self.bytes.get(self.at) {
             Some(&b) => {
                 self.at += 1;
@@ -286,7 +286,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn take(&mut self, len: u64) -> Result<&'a [u8], DecodeError> {
+    pub(crate) fn take(&mut self, len: u64) -> Result<&'a [u8], DecodeError> {
         if len > self.remaining() as u64 {
             return self.err("a length runs past the end of the input");
         }
@@ -298,7 +298,7 @@ impl<'a> Reader<'a> {
     /// A varint. Most in a batch are one byte (ids relative to the op before, short lengths):
     /// those are read inline, the rest by [`Reader::varint_long`].
     #[inline]
-    fn varint(&mut self) -> Result<u64, DecodeError> {
+    pub(crate) fn varint(&mut self) -> Result<u64, DecodeError> {
         match self.bytes.get(self.at) {
             Some(&b) if b < 0x80 => {
                 self.at += 1;
@@ -324,14 +324,14 @@ impl<'a> Reader<'a> {
         self.err("varint longer than 10 bytes")
     }
 
-    fn u32(&mut self, what: &'static str) -> Result<u32, DecodeError> {
+    pub(crate) fn u32(&mut self, what: &'static str) -> Result<u32, DecodeError> {
         let v = self.varint()?;
         u32::try_from(v).or_else(|_| self.err(what))
     }
 
     /// A count of items that each take at least `min_bytes`: checked against what remains, so
     /// it can size an allocation.
-    fn count(&mut self, min_bytes: usize) -> Result<usize, DecodeError> {
+    pub(crate) fn count(&mut self, min_bytes: usize) -> Result<usize, DecodeError> {
         let n = self.varint()?;
         if n > (self.remaining() / min_bytes.max(1)) as u64 {
             return self.err("a count is larger than the input could hold");
@@ -359,7 +359,7 @@ impl<'a> Reader<'a> {
     }
 
     #[inline]
-    fn str(&mut self) -> Result<&'a str, DecodeError> {
+    pub(crate) fn str(&mut self) -> Result<&'a str, DecodeError> {
         let len = self.varint()?;
         let start = self.at;
         let bytes = self.take(len)?;
@@ -376,6 +376,10 @@ impl<'a> Reader<'a> {
 /// A [`DecodeError`] naming the byte offset and the problem, for any input that is not a
 /// complete, well-formed encoding (trailing bytes included).
 pub fn decode(bytes: &[u8]) -> Result<OpBatch, DecodeError> {
+    if crate::lazy::is_history(bytes) {
+        // A linear history sent by position: its ops are what replaying it makes.
+        return crate::lazy::decode_history_as_batch(bytes);
+    }
     let mut decoder = Decoder::new(bytes)?;
     let agents = decoder.agents().iter().map(|&name| name.to_owned()).collect();
     let mut ops = Vec::with_capacity(decoder.op_count());

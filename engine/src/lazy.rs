@@ -29,6 +29,11 @@ use std::cell::RefCell;
 use std::ops::Range;
 
 use crate::doc::count_chars;
+use crate::encoding::put_varint;
+use crate::encoding::unzigzag;
+use crate::encoding::zigzag;
+use crate::encoding::DecodeError;
+use crate::encoding::Reader;
 use crate::doc::panic_delete_out_of_range;
 use crate::doc::panic_insert_out_of_range;
 use crate::doc::panic_slice_out_of_range;
@@ -181,6 +186,163 @@ impl History {
         assert_eq!(text_end, self.text.len(), "text no insert owns");
         assert_eq!(set_agents + 1, self.agents.len(), "agents no edit names");
     }
+}
+
+/// The first bytes of a history sent by position ([`encode_history`]); an op batch starts
+/// with `CBE` ([`crate::encoding`]).
+const HISTORY_MAGIC: &[u8; 4] = b"CBH\x01";
+
+const EDIT_INSERT: u64 = 0;
+const EDIT_DELETE: u64 = 1;
+const EDIT_BACKSPACES: u64 = 2;
+const EDIT_SET_AGENT: u64 = 3;
+
+/// Whether `bytes` claim to be a history by position rather than an op batch.
+pub(crate) fn is_history(bytes: &[u8]) -> bool {
+    bytes.starts_with(HISTORY_MAGIC)
+}
+
+/// A linear history as bytes: what a replica whose history is linear sends for "everything"
+/// (diamond-types sends its positional op log the same way). Varints as in
+/// [`crate::encoding`]:
+///
+/// ```text
+/// history := magic:"CBH" version:0x01 agents:(count (len utf8)*) edits:(count edit*)
+/// edit    := tag:varint body    -- tag = kind | value << 2
+///   kind 0 insert:     value = the text's length in bytes; body = pos utf8-bytes
+///   kind 1 delete:     value = len_chars;                  body = pos
+///   kind 2 backspaces: value = len_chars (at least 2);     body = pos
+///   kind 3 set agent:  value = the agent's index (1, 2, .. in order); no body
+/// pos     := varint(zigzag(pos_chars - cursor))  -- cursor: the last insert's end, or the
+///                                                -- last delete's position; 0 at first
+/// ```
+///
+/// The ops a history stands for are the ones replaying it makes, so it needs no ids or
+/// origins, and no receiver has to check that they agree with the positions: there is nothing
+/// redundant in it to disagree.
+fn encode_history(history: &History) -> Vec<u8> {
+    let mut out = HISTORY_MAGIC.to_vec();
+    put_varint(&mut out, history.agents.len() as u64);
+    for agent in &history.agents {
+        put_varint(&mut out, agent.len() as u64);
+        out.extend_from_slice(agent.as_bytes());
+    }
+    put_varint(&mut out, history.edits.len() as u64);
+    let mut cursor: i64 = 0;
+    let mut text_start = 0;
+    for edit in &history.edits {
+        match *edit {
+            Edit::Insert { pos_chars, len_chars, text_end } => {
+                let text = &history.text.as_bytes()[text_start..text_end as usize];
+                put_varint(&mut out, EDIT_INSERT | (text.len() as u64) << 2);
+                put_varint(&mut out, zigzag(i64::from(pos_chars) - cursor));
+                out.extend_from_slice(text);
+                cursor = i64::from(pos_chars) + i64::from(len_chars);
+                text_start = text_end as usize;
+            }
+            Edit::Delete { pos_chars, len_chars } | Edit::Backspaces { pos_chars, len_chars } => {
+                let kind = if matches!(edit, Edit::Delete { .. }) { EDIT_DELETE } else { EDIT_BACKSPACES };
+                put_varint(&mut out, kind | u64::from(len_chars) << 2);
+                put_varint(&mut out, zigzag(i64::from(pos_chars) - cursor));
+                cursor = i64::from(pos_chars);
+            }
+            Edit::SetAgent { agent } => put_varint(&mut out, EDIT_SET_AGENT | u64::from(agent) << 2),
+        }
+    }
+    out
+}
+
+/// Decodes [`encode_history`]'s bytes into a history and the text it makes (and its length
+/// in chars), checking every edit against the text as it goes. Never panics: every position
+/// and length is checked before it is used.
+///
+/// # Errors
+/// A [`DecodeError`] for bytes that are not a complete, well-formed history whose every edit
+/// fits the text it is made on.
+fn decode_history(bytes: &[u8]) -> Result<(History, ChunkedText<TEXT_CHUNK_BYTES>, usize), DecodeError> {
+    if !is_history(bytes) {
+        return Err(DecodeError { offset: 0, reason: "not a history (no CBH magic and version)" });
+    }
+    let mut reader = Reader { bytes, at: HISTORY_MAGIC.len() };
+    let agent_count = reader.count(1)?;
+    if agent_count == 0 {
+        return reader.err("a history names no agent");
+    }
+    let mut agents = Vec::with_capacity(agent_count);
+    for _ in 0..agent_count {
+        agents.push(reader.str()?.to_owned());
+    }
+    let edit_count = reader.count(1)?;
+    let mut history = History { edits: Vec::with_capacity(edit_count), text: String::new(), agents };
+    let mut text = ChunkedText::<TEXT_CHUNK_BYTES>::default();
+    let mut len_chars: usize = 0;
+    let mut cursor: i64 = 0;
+    let mut next_agent: u64 = 1;
+    for _ in 0..edit_count {
+        let tag = reader.varint()?;
+        let (kind, value) = (tag & 3, tag >> 2);
+        if kind == EDIT_SET_AGENT {
+            if value != next_agent || value >= history.agents.len() as u64 {
+                return reader.err("an agent change out of order or outside the name table");
+            }
+            history.edits.push(Edit::SetAgent { agent: value as u32 });
+            next_agent += 1;
+            continue;
+        }
+        let pos = cursor.checked_add(unzigzag(reader.varint()?)).filter(|&pos| pos >= 0);
+        let Some(pos) = pos.and_then(|pos| usize::try_from(pos).ok()) else {
+            return reader.err("an edit's position is before the text's start");
+        };
+        if kind == EDIT_INSERT {
+            if value == 0 {
+                return reader.err("an empty insert");
+            }
+            if pos > len_chars {
+                return reader.err("an insert's position is past the end of the text");
+            }
+            let start = reader.at;
+            let inserted = std::str::from_utf8(reader.take(value)?)
+                .map_err(|_| DecodeError { offset: start, reason: "text is not UTF-8" })?;
+            let inserted_chars = count_chars(inserted);
+            let Ok(text_end) = u32::try_from(history.text.len() + inserted.len()) else {
+                return reader.err("a history's text is over 4 GiB");
+            };
+            history.text.push_str(inserted);
+            history.edits.push(Edit::Insert { pos_chars: pos as u32, len_chars: inserted_chars as u32, text_end });
+            text.insert(pos, inserted, inserted_chars);
+            len_chars += inserted_chars;
+            cursor = (pos + inserted_chars) as i64;
+        } else {
+            let min_len = if kind == EDIT_BACKSPACES { 2 } else { 1 };
+            if value < min_len || pos as u64 + value > len_chars as u64 {
+                return reader.err("a delete is empty (or a backspace run one char) or runs past the end of the text");
+            }
+            let (pos_chars, run) = (pos as u32, value as u32);
+            history.edits.push(if kind == EDIT_DELETE {
+                Edit::Delete { pos_chars, len_chars: run }
+            } else {
+                Edit::Backspaces { pos_chars, len_chars: run }
+            });
+            text.delete(pos, value as usize);
+            len_chars -= value as usize;
+            cursor = pos as i64;
+        }
+    }
+    if next_agent != history.agents.len() as u64 {
+        return reader.err("agents that no edit changes to");
+    }
+    if reader.remaining() != 0 {
+        return reader.err("trailing bytes after the history");
+    }
+    Ok((history, text, len_chars))
+}
+
+/// The op batch a history by position stands for: the ops replaying it makes (through s53,
+/// whose ops every step shares). How a document that does not keep histories reads one.
+pub(crate) fn decode_history_as_batch(bytes: &[u8]) -> Result<OpBatch, DecodeError> {
+    let (history, _, _) = decode_history(bytes)?;
+    let doc: crate::steps::s53_branchless_scan::S53BranchlessScan = history.replay();
+    Ok(doc.ops_since(&Version::root()))
 }
 
 /// The replica while its history is linear.
@@ -437,8 +599,32 @@ impl<D: TextCrdt> TextCrdt for Lazy<D> {
         self.become_full().integrate(ops)
     }
 
+    fn export_encoded(&self, since: &Version) -> Vec<u8> {
+        match &self.state {
+            // Everything, from a linear history: the history itself, by position.
+            State::Linear(linear) if *since == Version::root() => encode_history(&linear.history),
+            _ => self.full_ref().export_encoded(since),
+        }
+    }
+
     fn integrate_encoded(&mut self, bytes: &[u8]) -> Result<(), ImportError> {
-        self.become_full().integrate_encoded(bytes)
+        if !is_history(bytes) {
+            return self.become_full().integrate_encoded(bytes);
+        }
+        let (mut history, chunks, len_chars) = decode_history(bytes)?;
+        history.set_agent(&self.agent);
+        if let Some(linear) = self.linear_mut().filter(|linear| linear.history.edits.is_empty()) {
+            // A replica with no edits of its own takes the peer's history as its own, and
+            // edits on as itself (the agent change recorded above). Still linear: nothing
+            // is built.
+            *linear = Linear { text: RefCell::new(Text { chunks, run: Run::None }), history, len_chars, built: OnceCell::new() };
+            return Ok(());
+        }
+        // Otherwise the peer's ops are what its history makes, integrated as any peer's.
+        let peer: D = history.replay();
+        let doc = self.become_full();
+        let missing = peer.ops_since(&doc.version());
+        Ok(doc.integrate(&missing)?)
     }
 
     fn merge(&mut self, other: &Self) {
@@ -585,6 +771,87 @@ mod tests {
             let bytes = crate::encoding::encode(&plain_a.ops_since(&b.version()));
             b.integrate_encoded(&bytes).expect("a peer's ops integrate");
             assert_eq!(b.text(), a.text(), "seed {seed}: converged");
+        }
+    }
+
+    #[test]
+    fn a_history_by_position_stands_for_exactly_the_ops_the_document_sends() {
+        for seed in 0..20 {
+            let mut rng = SmallRng::seed_from_u64(seed);
+            let mut lazy = Lazy::<Inner>::new("a");
+            let mut plain = Inner::new("a");
+            let mut caret = 0;
+            for step in 0..300 {
+                random_edit(&mut rng, &mut lazy, &mut plain, &mut caret);
+                if step == 150 && seed % 2 == 0 {
+                    lazy.set_agent("c");
+                    plain.set_agent("c");
+                }
+            }
+            let bytes = lazy.export_encoded(&Version::root());
+            assert!(is_history(&bytes), "seed {seed}: a linear replica sends its history");
+            let ops = plain.ops_since(&Version::root());
+            assert_eq!(crate::encoding::decode(&bytes).expect("decodes"), ops, "seed {seed}: decode");
+            // A fresh lazy replica takes the history over, still linear.
+            let mut fresh = Lazy::<Inner>::new("b");
+            fresh.integrate_encoded(&bytes).expect("integrates");
+            assert!(fresh.is_linear(), "seed {seed}");
+            fresh.assert_invariants();
+            assert_eq!(fresh.text(), plain.text(), "seed {seed}");
+            assert_eq!(fresh.ops_since(&Version::root()), ops, "seed {seed}: the ops it stands for");
+            assert_eq!(fresh.agent(), "b");
+            // A document without histories reads it as those ops (and stores them as any
+            // peer's: its own cut of runs may differ, so the texts and versions are compared).
+            let mut full = Inner::new("b");
+            full.integrate_encoded(&bytes).expect("integrates");
+            let mut by_ops = Inner::new("b");
+            by_ops.integrate(&ops).expect("integrates");
+            assert_eq!(full.text(), plain.text(), "seed {seed}");
+            assert_eq!(full.version(), by_ops.version(), "seed {seed}");
+            assert_eq!(full.ops_since(&Version::root()), by_ops.ops_since(&Version::root()), "seed {seed}");
+            // A replica with edits of its own merges it as a peer's ops.
+            let mut other = Lazy::<Inner>::new("d");
+            let mut plain_other = Inner::new("d");
+            let mut caret_other = 0;
+            for _ in 0..20 {
+                random_edit(&mut rng, &mut other, &mut plain_other, &mut caret_other);
+            }
+            other.integrate_encoded(&bytes).expect("integrates");
+            plain_other.integrate(&ops).expect("integrates");
+            other.assert_invariants();
+            assert_eq!(other.text(), plain_other.text(), "seed {seed}: merged");
+            assert_eq!(other.version(), plain_other.version(), "seed {seed}: merged");
+        }
+    }
+
+    #[test]
+    fn every_prefix_and_bit_flip_of_a_history_is_an_error_or_a_history() {
+        let mut rng = SmallRng::seed_from_u64(7);
+        let mut lazy = Lazy::<Inner>::new("a");
+        let mut plain = Inner::new("a");
+        let mut caret = 0;
+        for _ in 0..40 {
+            random_edit(&mut rng, &mut lazy, &mut plain, &mut caret);
+        }
+        lazy.set_agent("b");
+        random_edit(&mut rng, &mut lazy, &mut plain, &mut caret);
+        let bytes = lazy.export_encoded(&Version::root());
+        for len in 0..bytes.len() {
+            assert!(decode_history(&bytes[..len]).is_err(), "prefix of {len} bytes decoded");
+            let mut fresh = Lazy::<Inner>::new("x");
+            assert!(fresh.integrate_encoded(&bytes[..len]).is_err());
+            assert_eq!(fresh.text(), "", "a failed import changed the replica");
+        }
+        for i in 0..bytes.len() {
+            for bit in 0..8 {
+                let mut flipped = bytes.clone();
+                flipped[i] ^= 1 << bit;
+                let mut fresh = Lazy::<Inner>::new("x");
+                if fresh.integrate_encoded(&flipped).is_ok() {
+                    // Whatever it decoded to is a valid history that makes its text.
+                    fresh.assert_invariants();
+                }
+            }
         }
     }
 

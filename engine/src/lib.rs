@@ -142,6 +142,15 @@ pub trait TextCrdt: Sized {
         Ok(())
     }
 
+    /// The ops [`ops_since`](TextCrdt::ops_since) returns, encoded for a peer: what a replica
+    /// sends, and what a peer's [`integrate_encoded`](TextCrdt::integrate_encoded) reads. The
+    /// default is [`encoding::encode`] of `ops_since`; a replica whose history is linear (s55's
+    /// `lazy-items`) sends the whole history as its edits by position instead, when `since` is
+    /// the root (every engine replica reads both forms).
+    fn export_encoded(&self, since: &Version) -> Vec<u8> {
+        encoding::encode(&self.ops_since(since))
+    }
+
     /// Applies every op of `other` that this replica lacks.
     ///
     /// # Panics

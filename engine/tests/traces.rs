@@ -288,6 +288,33 @@ fn buffered_steps_log_exactly_the_ops_of_the_unbuffered_step() {
     same_ops_as_unbuffered::<engine::steps::s40_text_in_log::S40TextInLog, S16DeferredCounts>();
 }
 
+#[cfg(feature = "all-steps")]
+#[test]
+fn every_step_integrates_a_history_by_position() {
+    // s55 sends a linear history as its edits by position: every step must read it as the
+    // ops that replaying it makes (the ops s53 sends for the same trace).
+    use engine::steps::s53_branchless_scan::S53BranchlessScan;
+    use engine::steps::s55_lazy_items::S55LazyItems;
+    let dir = trace_dir();
+    let trace = dir.load_sequential("sveltecomponent").unwrap();
+    let root = Version::root();
+    let source: S55LazyItems = replay_sequential(&trace);
+    let bytes = source.export_encoded(&root);
+    let batch = replay_sequential::<S53BranchlessScan>(&trace).ops_since(&root);
+    assert!(bytes.starts_with(b"CBH"), "s55 sent an op batch, not its history");
+    assert_eq!(engine::encoding::decode(&bytes).as_ref(), Ok(&batch));
+    macro_rules! check {
+        ($step:ty, $name:literal) => {
+            let mut copy = <$step>::new("observer");
+            copy.integrate_encoded(&bytes).unwrap_or_else(|e| panic!("{}: {e}", $name));
+            assert!(copy.text() == trace.end_content, "{}: wrong text from a history", $name);
+            copy.assert_invariants();
+            assert!(same_char_ops(&copy.ops_since(&root), &batch), "{}: different ops", $name);
+        };
+    }
+    engine::for_each_step!(check);
+}
+
 /// s39 sends a backspace run as one backward op; every step must integrate such a batch into
 /// the same document, and the batch must hold the char ops every other step sends.
 #[cfg(feature = "all-steps")]
