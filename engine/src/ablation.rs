@@ -66,6 +66,11 @@ type SpansWith<
 > = Spans<IdSpan, CAP, MAX_ITEMS, false, BACK_HINT, false, false, TEXT, ID_HINT, BRANCHLESS_SCAN>;
 
 /// `Best`, written out from its parts, so that each variant below differs from it in one place.
+/// `Best` builds its items lazily (s55's `Lazy`), so every variant but `WithoutLazyItems` is
+/// wrapped the same way: in the local workload the ablation times, a lazy replica never builds
+/// its items, and the flags inside measure what they cost or save there (nothing, within
+/// noise); they count once a replica builds its items: at its first merge, or an export of
+/// less than the whole history (the concurrent workload times merges).
 pub type BestAgain = Lazy<BestBuffer<StoreWith<SpansWith<64, 2048>>>>;
 
 /// Without `buffered-inserts` (and so without `buffered-deletes`, which extends that buffer;
