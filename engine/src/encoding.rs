@@ -55,6 +55,10 @@
 //! version 2 is version 3 without hints. The decoder reads all three; the encoder writes
 //! version 3 when an op has a hint, else version 2 (byte for byte what it wrote before hints).
 //!
+//! A replica whose history is linear (s55's `lazy-items`) sends a whole history in another
+//! form, its edits by position (magic `CBH`, in `crate::lazy`): [`decode`] reads that too, as
+//! the ops replaying it makes, and so does every document's `integrate_encoded`.
+//!
 //! Runs are the batch's own: an [`Op`] is already a run of char ops (a typed word, a deleted
 //! range), and the encoding keeps that cut exactly, so `decode(encode(b)) == b`.
 

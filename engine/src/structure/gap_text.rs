@@ -223,7 +223,7 @@ impl GapText {
     }
 
     /// A gap text holding `text` (`text_chars` chars), its gap at the end.
-    pub fn from_str(text: &str, text_chars: usize) -> GapText {
+    pub fn from_text(text: &str, text_chars: usize) -> GapText {
         let mut new = GapText::default();
         new.insert(0, text, text_chars);
         new
@@ -233,7 +233,7 @@ impl GapText {
     pub fn split_off(&mut self, at_chars: usize) -> GapText {
         self.move_gap(at_chars);
         let after = std::str::from_utf8(&self.buf[self.gap_end..]).expect("the text after the gap is UTF-8");
-        let right = GapText::from_str(after, self.len_chars - at_chars);
+        let right = GapText::from_text(after, self.len_chars - at_chars);
         self.gap_end = self.buf.len();
         self.len_chars = at_chars;
         right
@@ -337,7 +337,7 @@ impl<const MAX_CHUNK_BYTES: usize> ChunkedText<MAX_CHUNK_BYTES> {
                 cut -= 1;
             }
             let piece = &rest[..cut];
-            pieces.push(GapText::from_str(piece, piece.chars().count()));
+            pieces.push(GapText::from_text(piece, piece.chars().count()));
             rest = &rest[cut..];
         }
         pieces.push(right);
