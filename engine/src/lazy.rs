@@ -4,7 +4,7 @@
 //! While a replica's history is linear (its own edits, and agent changes between them: no
 //! peer's ops), its document is a function of the edits' positions alone: replaying them in
 //! order rebuilds every item, origin and op exactly. So until it must, the wrapper keeps only
-//! the text (chunks of gap buffers, [`ChunkedText`]) and the edits by position ([`History`]), the same information
+//! the text (chunks of gap buffers, [`ChunkedText`]) and the edits by position (`History`), the same information
 //! diamond-types keeps for local editing (its op log is positional, and it builds CRDT state
 //! only to merge concurrent edits). The first time something needs CRDT state, it replays the
 //! history into the wrapped document `D`:
