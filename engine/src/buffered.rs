@@ -221,6 +221,30 @@ fn push_text(run: &mut String, text: &str) {
     }
 }
 
+/// Extends the delete run of chars `*start .. *start + *run` (deleted as backspaces, last
+/// char first, if `*backward`) by a delete of `len_chars` at `pos_chars`, if that delete
+/// continues it as one run the unbuffered document logs the same way; `false`, changing
+/// nothing, otherwise. Also what s55's history merges its deletes by ([`crate::lazy`]), so
+/// that replaying it makes the same runs.
+#[inline]
+pub(crate) fn extend_delete_run(start: &mut usize, run: &mut usize, backward: &mut bool, pos_chars: usize, len_chars: usize) -> bool {
+    // The delete key: the next chars, at the same place. Logged in document order either way,
+    // so a one-char run may become a forward one.
+    if pos_chars == *start && !*backward {
+        *run += len_chars;
+        return true;
+    }
+    // Backspace: the char just before. Only single chars, so that "last char first" is the
+    // order the unbuffered document logs.
+    if len_chars == 1 && pos_chars + 1 == *start && (*backward || *run == 1) {
+        *start = pos_chars;
+        *run += 1;
+        *backward = true;
+        return true;
+    }
+    false
+}
+
 /// Applies the run to `doc` and empties it. Returns whether there was a run.
 ///
 /// A run that began because an edit did not continue the run before it
@@ -316,18 +340,7 @@ impl<S: SeqStore, const DELETES: bool, const LOG_RUNS: bool, const KNOWN_LEN: bo
         }
         let pending = self.pending.get_mut();
         if let Run::Delete { pos_chars: start, len_chars: run, backward } = &mut pending.run {
-            // The delete key: the next chars, at the same place. Logged in document order
-            // either way, so a one-char run may become a forward one.
-            if pos_chars == *start && !*backward {
-                *run += len_chars;
-                return;
-            }
-            // Backspace: the char just before. Only single chars, so that "last char first"
-            // is the order the unbuffered document logs.
-            if len_chars == 1 && pos_chars + 1 == *start && (*backward || *run == 1) {
-                *start = pos_chars;
-                *run += 1;
-                *backward = true;
+            if extend_delete_run(start, run, backward, pos_chars, len_chars) {
                 return;
             }
         }

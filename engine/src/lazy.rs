@@ -28,6 +28,7 @@ use std::cell::OnceCell;
 use std::cell::RefCell;
 use std::ops::Range;
 
+use crate::buffered::extend_delete_run;
 use crate::doc::count_chars;
 use crate::encoding::put_varint;
 use crate::encoding::unzigzag;
@@ -101,31 +102,30 @@ impl History {
     }
 
     /// Records a delete; `false` (recording nothing) if a number does not fit a `u32`.
-    /// Merges as `Buffered::delete` does, so that a replay logs what the edits logged.
+    /// Merges by `Buffered`'s rule ([`extend_delete_run`]), so that a replay's calls make the
+    /// runs the edits made.
     #[inline]
     fn delete(&mut self, pos_chars: usize, len_chars: usize) -> bool {
         let (Ok(pos), Ok(len)) = (u32::try_from(pos_chars), u32::try_from(len_chars)) else {
             return false;
         };
-        match self.edits.last_mut() {
-            // The delete key: the next chars, at the same place.
-            Some(Edit::Delete { pos_chars: start, len_chars: run }) if *start == pos => {
-                let Some(new_run) = run.checked_add(len) else { return false };
-                *run = new_run;
+        let last_run = match self.edits.last() {
+            Some(&Edit::Delete { pos_chars, len_chars }) => Some((pos_chars as usize, len_chars as usize, false)),
+            Some(&Edit::Backspaces { pos_chars, len_chars }) => Some((pos_chars as usize, len_chars as usize, true)),
+            _ => None,
+        };
+        if let Some((mut start, mut run, mut backward)) = last_run {
+            if extend_delete_run(&mut start, &mut run, &mut backward, pos_chars, len_chars) {
+                let Ok(run) = u32::try_from(run) else { return false };
+                // `start` only moves down, from a u32.
+                let start = start as u32;
+                *self.edits.last_mut().expect("a delete run is the last edit") = if backward {
+                    Edit::Backspaces { pos_chars: start, len_chars: run }
+                } else {
+                    Edit::Delete { pos_chars: start, len_chars: run }
+                };
                 return true;
             }
-            // Backspace after a one-char delete: the pair becomes a backspace run.
-            Some(&mut Edit::Delete { pos_chars: start, len_chars: 1 }) if len == 1 && pos + 1 == start => {
-                *self.edits.last_mut().expect("matched") = Edit::Backspaces { pos_chars: pos, len_chars: 2 };
-                return true;
-            }
-            Some(Edit::Backspaces { pos_chars: start, len_chars: run }) if len == 1 && pos + 1 == *start => {
-                let Some(new_run) = run.checked_add(1) else { return false };
-                *start = pos;
-                *run = new_run;
-                return true;
-            }
-            _ => {}
         }
         self.edits.push(Edit::Delete { pos_chars: pos, len_chars: len });
         true
@@ -656,8 +656,11 @@ impl<D: TextCrdt> TextCrdt for Lazy<D> {
     }
 
     fn flush(&mut self) {
-        if let State::Full(doc) = &mut self.state {
-            doc.flush();
+        match &mut self.state {
+            // The text's pending run goes in now, inside the replay's timing (`Subject::finish`),
+            // not in the first read after it.
+            State::Linear(linear) => linear.text.get_mut().apply_run(&linear.history.text),
+            State::Full(doc) => doc.flush(),
         }
     }
 }
@@ -726,6 +729,12 @@ mod tests {
                     // A read that builds the document; the next edit takes it over.
                     2 => assert_eq!(lazy.version(), plain.version(), "seed {seed}, step {step}"),
                     3 => assert_eq!(lazy.text(), plain.text(), "seed {seed}, step {step}"),
+                    // What a replay's `Subject::finish` does: the text's run goes in.
+                    6 => {
+                        lazy.flush();
+                        plain.flush();
+                        lazy.assert_invariants();
+                    }
                     4 | 5 => {
                         let len = plain.len_chars();
                         let start = rng.gen_range(0..=len);

@@ -112,11 +112,6 @@ impl GapText {
         self.buf.len() - (self.gap_end - self.gap_start)
     }
 
-    /// Heap bytes held (the gap included).
-    pub fn capacity_bytes(&self) -> usize {
-        self.buf.capacity()
-    }
-
     /// Moves the gap to just before char `pos_chars` (at most `len_chars()`).
     #[inline]
     fn move_gap(&mut self, pos_chars: usize) {
@@ -274,11 +269,6 @@ impl<const MAX_CHUNK_BYTES: usize> ChunkedText<MAX_CHUNK_BYTES> {
     #[inline]
     pub fn len_chars(&self) -> usize {
         self.len_chars
-    }
-
-    /// Heap bytes held (gaps and the chunk list included).
-    pub fn capacity_bytes(&self) -> usize {
-        self.chunks.iter().map(GapText::capacity_bytes).sum::<usize>() + self.chunks.capacity() * std::mem::size_of::<GapText>()
     }
 
     /// Moves the cursor to the chunk holding char `pos_chars` (the earlier chunk when
